@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "simple_history",
     "apps.core",
     "apps.accounts",
+    "apps.members",
+    "apps.centres",
+    "apps.employers",
 ]
 
 MIDDLEWARE = [
@@ -116,7 +119,7 @@ AUTHENTICATION_BACKENDS = [
     "apps.accounts.backends.UnionStaffBackend",
 ]
 # The apps whose admin pages union staff work in (the portal's own, plus API tokens).
-UNION_STAFF_APP_LABELS = {"core", "accounts", "authtoken"}
+UNION_STAFF_APP_LABELS = {"core", "accounts", "authtoken", "members", "centres", "employers"}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
