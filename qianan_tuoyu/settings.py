@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.centres",
     "apps.employers",
+    "apps.welfare",
 ]
 
 MIDDLEWARE = [
@@ -119,7 +120,15 @@ AUTHENTICATION_BACKENDS = [
     "apps.accounts.backends.UnionStaffBackend",
 ]
 # The apps whose admin pages union staff work in (the portal's own, plus API tokens).
-UNION_STAFF_APP_LABELS = {"core", "accounts", "authtoken", "members", "centres", "employers"}
+UNION_STAFF_APP_LABELS = {
+    "core",
+    "accounts",
+    "authtoken",
+    "members",
+    "centres",
+    "employers",
+    "welfare",
+}
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

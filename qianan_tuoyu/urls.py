@@ -7,6 +7,10 @@ from apps.core import views as core_views
 
 api_v1 = [
     path("", include("apps.accounts.api_urls")),
+    path("", include("apps.members.api_urls")),
+    path("", include("apps.centres.api_urls")),
+    path("", include("apps.employers.api_urls")),
+    path("", include("apps.welfare.api_urls")),
 ]
 
 urlpatterns = [
@@ -15,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.welfare.urls")),
+    # Placeholders for portals whose pages have not landed yet; real pages above take precedence.
     path("", include("apps.core.urls")),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
