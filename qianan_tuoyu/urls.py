@@ -19,6 +19,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("parent/", include("apps.members.urls")),
+    path("centre/", include("apps.centres.urls")),
+    path("employer/", include("apps.employers.urls")),
     path("", include("apps.welfare.urls")),
     # Placeholders for portals whose pages have not landed yet; real pages above take precedence.
     path("", include("apps.core.urls")),
