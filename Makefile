@@ -33,7 +33,7 @@ run: messages
 	$(VENV)/bin/honcho start -f Procfile
 
 web: install
-	$(VENV)/bin/gunicorn qianan_tuoyu.wsgi --bind 127.0.0.1:8000 --workers 2
+	$(VENV)/bin/gunicorn qianan_tuoyu.wsgi --config qianan_tuoyu/gunicorn.conf.py
 
 worker: install
 	$(VENV)/bin/celery -A qianan_tuoyu worker --loglevel INFO

@@ -33,6 +33,8 @@ app.conf.update(
         "interval_step": 0.2,
         "interval_max": 0.5,
     },
+    # Keep Django's JSON log configuration instead of Celery's plain-text one.
+    worker_hijack_root_logger=False,
     beat_schedule={
         "purge-read-notices": {
             "task": "core.notices_purge",

@@ -166,7 +166,16 @@ def portal_server(django_db_blocker):
         port = free_port()
         gunicorn = shutil.which("gunicorn", path=str(VENV_BIN))
         process = subprocess.Popen(
-            [gunicorn, "qianan_tuoyu.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            [
+                gunicorn,
+                "qianan_tuoyu.wsgi",
+                "--config",
+                "qianan_tuoyu/gunicorn.conf.py",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+            ],
             cwd=ROOT,
             env=subprocess_env(**env),
             stdout=subprocess.DEVNULL,
