@@ -1,11 +1,18 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import parsers, permissions, serializers
 from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.core.ratelimit import ScopeRateThrottle
+
 from .models import User
+from .security import authenticate_guarded
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
 
 
 class TokenOutput(serializers.Serializer):
@@ -18,12 +25,16 @@ class TokenObtainApi(APIView):
     authentication_classes: list = []
     permission_classes = [permissions.AllowAny]
     parser_classes = [parsers.JSONParser, parsers.FormParser, parsers.MultiPartParser]
+    throttle_classes = [ScopeRateThrottle]
+    throttle_scope = "auth-token"
+    throttle_limit = 30
 
-    @extend_schema(request=AuthTokenSerializer, responses=TokenOutput, auth=[])
+    @extend_schema(request=TokenInput, responses=TokenOutput, auth=[])
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenInput(data=request.data)
         serializer.is_valid(raise_exception=True)
-        token, _created = Token.objects.get_or_create(user=serializer.validated_data["user"])
+        user = authenticate_guarded(request=request, **serializer.validated_data)
+        token, _created = Token.objects.get_or_create(user=user)
         return Response({"token": token.key})
 
 

@@ -50,3 +50,37 @@ class User(AbstractUser):
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles
+
+
+class LoginAttempt(models.Model):
+    """One sign-in event, for the lockout rules. The name typed is kept only as a keyed hash."""
+
+    class Kind(models.TextChoices):
+        FAILURE = "failure", _("failed")
+        SUCCESS = "success", _("succeeded")
+        UNLOCK = "unlock", _("unlocked by union staff")
+
+    user = models.ForeignKey(
+        User,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="login_attempts",
+    )
+    username_hash = models.CharField(max_length=64)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    kind = models.CharField(_("result"), max_length=10, choices=Kind.choices)
+    at = models.DateTimeField(_("time"), db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("sign-in attempt")
+        verbose_name_plural = _("sign-in attempts")
+        indexes = [
+            models.Index(fields=["username_hash", "at"]),
+            models.Index(fields=["ip_address", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

@@ -72,6 +72,19 @@ def exception_handler(exc, context) -> Response | None:
         if exc.wait:
             response["Retry-After"] = str(int(exc.wait))
         return response
+    if isinstance(
+        exc,
+        (exceptions.NotAuthenticated, exceptions.AuthenticationFailed, exceptions.PermissionDenied),
+    ):
+        request = context.get("request")
+        logger.warning(
+            "access refused",
+            extra={
+                "path": getattr(request, "path", ""),
+                "user_id": getattr(getattr(request, "user", None), "pk", None),
+                "status": exc.status_code,
+            },
+        )
     if isinstance(exc, exceptions.APIException):
         code = {
             401: ErrorCode.NOT_AUTHENTICATED,

@@ -46,7 +46,10 @@ def test_sign_out_ends_the_session(client):
     assert "_auth_user_id" not in client.session
 
 
-def test_passwords_are_hashed_with_djangos_hasher():
+def test_passwords_are_hashed_with_djangos_hasher(settings):
+    from django.conf import global_settings
+
+    settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
     user = UserFactory()
 
     assert user.password.startswith("pbkdf2_sha256$")

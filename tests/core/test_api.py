@@ -56,7 +56,7 @@ def test_wrong_password_gets_the_error_shape(api_client):
     assert response.status_code == 400
     body = response.json()
     assert set(body) == {"code", "message", "fields"}
-    assert body["code"] == "invalid"
+    assert body["code"] == "invalid_credentials"
     assert body["message"]
 
 
