@@ -52,3 +52,18 @@ class DatabaseUnavailableMiddleware:
             )
         response = TemplateResponse(request, "503.html", {"message": message}, status=503)
         return response.render()
+
+
+class ChineseFirstMiddleware:
+    """Serve zh-hans unless the visitor chose English with the language switch.
+
+    Browsers' Accept-Language is ignored: the portal's users are the city's workers and staff, and
+    many phones here run an English system language; the switch (a cookie) is the only choice.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        return self.get_response(request)

@@ -21,3 +21,9 @@ def test_home_page_is_in_english_after_the_switch(client):
     assert response["Content-Language"] == "en"
     assert "Parents and workers" in response.text
     assert "职工" not in response.text
+
+
+def test_an_english_browser_still_gets_chinese_until_it_switches(client):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+
+    assert response["Content-Language"] == "zh-hans"
