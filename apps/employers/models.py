@@ -29,6 +29,7 @@ class Employer(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="employers",
+        limit_choices_to={"kind": "grassroots"},
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)

@@ -151,6 +151,10 @@ class Child(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
+    @property
+    def id_number_masked(self) -> str:
+        return mask(self.id_number)
+
 
 class Guardianship(models.Model):
     class Relation(models.TextChoices):
