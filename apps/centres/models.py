@@ -4,6 +4,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from apps.core.validators import validate_credit_code
+
+from .ratios import MAX_CLASS_SIZE, AgeClass
+
 
 class RegistrationStatus(models.TextChoices):
     PENDING = "pending", _("pending approval")
@@ -12,16 +16,9 @@ class RegistrationStatus(models.TextChoices):
     SUSPENDED = "suspended", _("suspended")
 
 
-class AgeClass(models.TextChoices):
-    """The design's age classes; months are half-open [from, to) except older toddlers' 36."""
-
-    INFANT = "infant", _("infant class (6–12 months)")
-    TODDLER = "toddler", _("toddler class (12–24 months)")
-    OLDER_TODDLER = "older_toddler", _("older toddler class (24–36 months)")
-    MIXED = "mixed", _("mixed-age class (from 18 months)")
-    KG_SMALL = "kg_small", _("kindergarten small class (3–4 years)")
-    KG_MIDDLE = "kg_middle", _("kindergarten middle class (4–5 years)")
-    KG_LARGE = "kg_large", _("kindergarten large class (5–6 years)")
+# China's bounding box; a point outside it is a typo or a swapped latitude and longitude.
+CHINA_LATITUDE_RANGE = (3, 54)
+CHINA_LONGITUDE_RANGE = (73, 136)
 
 
 class Centre(models.Model):
@@ -33,7 +30,13 @@ class Centre(models.Model):
         FILED = "filed", _("filed with the health commission")
 
     name = models.CharField(_("name"), max_length=100)
-    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
+        error_messages={"unique": _("A centre with this unified social credit code exists.")},
+    )
     filing_number = models.CharField(_("filing number"), max_length=50, blank=True)
     filing_status = models.CharField(
         _("filing status"), max_length=20, choices=Filing.choices, default=Filing.NOT_FILED
@@ -74,17 +77,30 @@ class Centre(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    latitude__gte=3, latitude__lte=54, longitude__gte=73, longitude__lte=136
+                    latitude__gte=CHINA_LATITUDE_RANGE[0],
+                    latitude__lte=CHINA_LATITUDE_RANGE[1],
+                    longitude__gte=CHINA_LONGITUDE_RANGE[0],
+                    longitude__lte=CHINA_LONGITUDE_RANGE[1],
                 ),
                 name="centre_coordinates_in_china",
+                violation_error_message=_(
+                    "This point is outside China: the latitude must be between 3 and 54 and "
+                    "the longitude between 73 and 136."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(federation__isnull=False) | Q(federation_staff_count=0),
                 name="centre_staff_only_in_federation",
+                violation_error_message=_(
+                    "Only a centre in the industry union federation has staff in it."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(filing_status="filed") | ~Q(filing_number=""),
                 name="centre_filed_has_number",
+                violation_error_message=_(
+                    "A centre filed with the health commission needs its filing number."
+                ),
             ),
         ]
 
@@ -118,18 +134,6 @@ class Caregiver(models.Model):
         return self.full_name
 
 
-# Largest class the national standards allow, per age class.
-MAX_CLASS_SIZE = {
-    AgeClass.INFANT: 10,
-    AgeClass.TODDLER: 15,
-    AgeClass.OLDER_TODDLER: 20,
-    AgeClass.MIXED: 18,
-    AgeClass.KG_SMALL: 25,
-    AgeClass.KG_MIDDLE: 30,
-    AgeClass.KG_LARGE: 35,
-}
-
-
 class CentreClass(models.Model):
     """A class (托班 / 班级) at a centre: its age class, capacity and monthly market price."""
 
@@ -153,12 +157,20 @@ class CentreClass(models.Model):
         verbose_name = _("class")
         verbose_name_plural = _("classes")
         constraints = [
-            models.UniqueConstraint(fields=["centre", "name"], name="centre_class_name_unique"),
-            models.CheckConstraint(
-                condition=Q(capacity__gt=0), name="centre_class_capacity_positive"
+            models.UniqueConstraint(
+                fields=["centre", "name"],
+                name="centre_class_name_unique",
+                violation_error_message=_("This centre already has a class with this name."),
             ),
             models.CheckConstraint(
-                condition=Q(monthly_price__gte=0), name="centre_class_price_not_negative"
+                condition=Q(capacity__gt=0),
+                name="centre_class_capacity_positive",
+                violation_error_message=_("A class has room for at least one child."),
+            ),
+            models.CheckConstraint(
+                condition=Q(monthly_price__gte=0),
+                name="centre_class_price_not_negative",
+                violation_error_message=_("The monthly price must be 0 yuan or more."),
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -166,6 +178,9 @@ class CentreClass(models.Model):
                     _connector=Q.OR,
                 ),
                 name="centre_class_capacity_within_national_size",
+                violation_error_message=_(
+                    "The capacity is above the national maximum for this age class."
+                ),
             ),
         ]
 

@@ -5,7 +5,9 @@ import factory
 from apps.centres.models import AgeClass, Caregiver, Centre, CentreAdmin, CentreClass
 from apps.core.models import Area
 from apps.core.validators import make_credit_code
+from apps.members.models import Union
 from tests.accounts.factories import UserFactory
+from tests.members.factories import UnionFactory
 
 
 def credit_code(n: int) -> str:
@@ -35,14 +37,22 @@ class CaregiverFactory(factory.django.DjangoModelFactory):
 
 
 class CentreClassFactory(factory.django.DjangoModelFactory):
+    """A class; `staffed=N` also assigns N active caregivers of its centre."""
+
     class Meta:
         model = CentreClass
+        skip_postgeneration_save = True
 
     centre = factory.SubFactory(CentreFactory)
     name = factory.Sequence(lambda n: f"托小{n}班")
     age_class = AgeClass.TODDLER
     capacity = 15
     monthly_price = Decimal("1800.00")
+
+    @factory.post_generation
+    def staffed(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.caregivers.set(CaregiverFactory.create_batch(extracted, centre=obj.centre))
 
 
 class CentreAdminFactory(factory.django.DjangoModelFactory):
@@ -51,3 +61,8 @@ class CentreAdminFactory(factory.django.DjangoModelFactory):
 
     user = factory.SubFactory(UserFactory, role="centre_admin")
     centre = factory.SubFactory(CentreFactory)
+
+
+class FederationFactory(UnionFactory):
+    name = factory.Sequence(lambda n: f"迁安市托育行业工会联合会{n}")
+    kind = Union.Kind.INDUSTRY_FEDERATION
