@@ -23,6 +23,12 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _own_rate_limit_counters(settings):
+    # Every test counts from zero, whatever ran before it or beside it on the same Redis.
+    settings.RATELIMIT_KEY_PREFIX = f"ratelimit-test-{uuid.uuid4().hex}"
+
+
 @pytest.fixture
 def api_client() -> APIClient:
     return APIClient()

@@ -143,6 +143,9 @@ class CentreClass(models.Model):
     name = models.CharField(_("name"), max_length=50)
     age_class = models.CharField(_("age class"), max_length=20, choices=AgeClass.choices)
     capacity = models.PositiveSmallIntegerField(_("capacity"))
+    # Offers and enrolments holding a place here; changed only by conditional UPDATEs in the
+    # admissions services, and the constraint below makes overbooking impossible.
+    places_taken = models.PositiveSmallIntegerField(_("places taken"), default=0)
     monthly_price = models.DecimalField(
         _("monthly market price (yuan)"), max_digits=12, decimal_places=2
     )
@@ -168,6 +171,11 @@ class CentreClass(models.Model):
                 violation_error_message=_("A class has room for at least one child."),
             ),
             models.CheckConstraint(
+                condition=Q(places_taken__lte=models.F("capacity")),
+                name="centre_class_not_overbooked",
+                violation_error_message=_("The class has no free place left."),
+            ),
+            models.CheckConstraint(
                 condition=Q(monthly_price__gte=0),
                 name="centre_class_price_not_negative",
                 violation_error_message=_("The monthly price must be 0 yuan or more."),
@@ -186,6 +194,10 @@ class CentreClass(models.Model):
 
     def __str__(self) -> str:
         return f"{self.centre} · {self.name}"
+
+    @property
+    def places_free(self) -> int:
+        return self.capacity - self.places_taken
 
 
 class CentreAdmin(models.Model):

@@ -369,6 +369,12 @@ def _check_class(centre_class: CentreClass) -> None:
     message = capacity_error(centre_class.age_class, capacity)
     if message:
         raise _invalid("capacity", message)
+    if capacity < centre_class.places_taken:
+        raise _invalid(
+            "capacity",
+            _("%(taken)d places are taken; the capacity cannot be lower.")
+            % {"taken": centre_class.places_taken},
+        )
     centre_class.monthly_price = _price(centre_class.monthly_price)
     same_name = CentreClass.objects.filter(centre_id=centre_class.centre_id, name=centre_class.name)
     if same_name.exclude(pk=centre_class.pk).exists():

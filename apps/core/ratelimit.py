@@ -31,7 +31,7 @@ def client_ip(request) -> str:
 def hit(scope: str, key: str, *, limit: int, period: int) -> tuple[bool, int]:
     """Count one request; returns (over the limit, seconds until the window ends)."""
     window = int(time.time() // period)
-    cache_key = f"ratelimit:{scope}:{pii_hash(key)}:{window}"
+    cache_key = f"{settings.RATELIMIT_KEY_PREFIX}:{scope}:{pii_hash(key)}:{window}"
     try:
         count = 1 if cache.add(cache_key, 1, period + 5) else cache.incr(cache_key)
     except (redis.RedisError, ValueError):

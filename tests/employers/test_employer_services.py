@@ -3,7 +3,7 @@ import pytest
 from apps.core.models import AuditRecord, Notice
 from apps.core.validators import make_credit_code
 from apps.employers.models import Employer, EmployerAdmin
-from apps.employers.services import (
+from apps.employers.services.registry import (
     EmployerError,
     employer_admin_add,
     employer_approve,

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from apps.core.models import AuditRecord, Notice
 from apps.employers.models import Employment
-from apps.employers.services import (
+from apps.employers.services.registry import (
     EmployerError,
     employment_confirm,
     employment_create,

@@ -7,7 +7,7 @@ import pytest
 from apps.core.models import Notice
 from apps.core.validators import make_id_number
 from apps.employers.models import Employment
-from apps.employers.services import (
+from apps.employers.services.registry import (
     employer_refuse,
     employer_suspend,
     employment_confirm,

@@ -1,6 +1,6 @@
 import pytest
 
-from apps.employers.selectors import employee_list, employer_actable_list, employer_list
+from apps.employers.selectors.registry import employee_list, employer_actable_list, employer_list
 from tests.employers.factories import EmploymentFactory
 from tests.members.helpers import ACTORS
 

@@ -16,8 +16,8 @@ from apps.core.errors import DomainError
 from apps.members.admin import MemberAdmin, ReadOnlyMixin, add_domain_error, adopt
 from apps.members.models import Member
 
-from . import services
-from .models import Employer, EmployerAdmin, Employment
+from ..models import Employer, EmployerAdmin, Employment
+from ..services import registry as services
 
 # Kept here rather than in a template file: the page is small and only these actions use it.
 REASON_PAGE = engines["django"].from_string(

@@ -9,8 +9,9 @@ from rest_framework.views import APIView
 from apps.accounts.models import Role
 from apps.accounts.permissions import IsUnionStaff, role_permission
 
-from . import selectors, services
-from .models import Employer, Employment
+from ..models import Employer, Employment
+from ..selectors import registry as selectors
+from ..services import registry as services
 
 AnySignedInRole = role_permission(*Role.values)
 EmployerAdminOrUnionStaff = role_permission(Role.EMPLOYER_ADMIN, Role.UNION_STAFF)

@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from apps.accounts.models import Role
 from apps.centres.models import RegistrationStatus
 
-from .models import Employer, Employment
+from ..models import Employer, Employment
 
 
 def _has_role(user, *roles: str) -> bool:

@@ -20,7 +20,7 @@ from apps.core.services import audit_record, notice_send
 from apps.core.validators import normalize_credit_code, validate_credit_code
 from apps.members.models import Member, Union
 
-from .models import Employer, EmployerAdmin, Employment
+from ..models import Employer, EmployerAdmin, Employment
 
 # action: (the only state it starts from, the state it leads to)
 EMPLOYER_MOVES = {

@@ -1,0 +1,1 @@
+from . import programmes, registry, roster  # noqa: F401 - registers the admin classes

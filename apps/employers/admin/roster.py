@@ -1,0 +1,1 @@
+"""Admin pages for roster imports and entries."""

@@ -1,0 +1,1 @@
+"""Employer reads scoped to the asking user, one module per capability."""

@@ -1,0 +1,1 @@
+"""Employer writes, one module per capability; import from the module that holds the function."""
