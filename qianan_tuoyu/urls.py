@@ -19,6 +19,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.employers.urls_programmes")),
+    path("parent/", include("apps.employers.urls_parent")),
     path("parent/", include("apps.members.urls")),
     path("centre/", include("apps.centres.urls")),
     path("employer/", include("apps.employers.urls")),
