@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.centres",
     "apps.employers",
+    "apps.admissions",
     "apps.welfare",
 ]
 

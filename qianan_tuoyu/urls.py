@@ -10,6 +10,7 @@ api_v1 = [
     path("", include("apps.members.api_urls")),
     path("", include("apps.centres.api_urls")),
     path("", include("apps.employers.api_urls")),
+    path("", include("apps.admissions.api_urls")),
     path("", include("apps.welfare.api_urls")),
 ]
 
@@ -19,6 +20,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.admissions.urls")),
     path("", include("apps.employers.urls_programmes")),
     path("parent/", include("apps.employers.urls_parent")),
     path("parent/", include("apps.members.urls")),
