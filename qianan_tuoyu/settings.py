@@ -130,7 +130,11 @@ UNION_STAFF_APP_LABELS = {
     "members",
     "centres",
     "employers",
+    "admissions",
     "welfare",
+    "pilots",
+    "subsidies",
+    "reports",
 }
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
