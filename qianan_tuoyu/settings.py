@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "apps.centres",
     "apps.employers",
     "apps.admissions",
+    "apps.pilots",
     "apps.welfare",
 ]
 

@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("apps.centres.api_urls")),
     path("", include("apps.employers.api_urls")),
     path("", include("apps.admissions.api_urls")),
+    path("", include("apps.pilots.api_urls")),
     path("", include("apps.welfare.api_urls")),
 ]
 
@@ -21,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.admissions.urls")),
+    path("", include("apps.pilots.urls")),
     path("", include("apps.employers.urls_programmes")),
     path("parent/", include("apps.employers.urls_parent")),
     path("parent/", include("apps.members.urls")),
