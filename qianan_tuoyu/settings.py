@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "apps.employers",
     "apps.admissions",
     "apps.pilots",
+    "apps.subsidies",
     "apps.welfare",
 ]
 

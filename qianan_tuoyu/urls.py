@@ -12,6 +12,7 @@ api_v1 = [
     path("", include("apps.employers.api_urls")),
     path("", include("apps.admissions.api_urls")),
     path("", include("apps.pilots.api_urls")),
+    path("", include("apps.subsidies.api_urls")),
     path("", include("apps.welfare.api_urls")),
 ]
 
@@ -23,6 +24,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.admissions.urls")),
     path("", include("apps.pilots.urls")),
+    path("", include("apps.subsidies.urls")),
     path("", include("apps.employers.urls_programmes")),
     path("parent/", include("apps.employers.urls_parent")),
     path("parent/", include("apps.members.urls")),
