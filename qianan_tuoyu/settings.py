@@ -222,6 +222,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models share field names such as "status"; name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "RegistrationStatusEnum": "apps.centres.models.RegistrationStatus",
+        "EmploymentStatusEnum": "apps.employers.models.Employment.Status",
+    },
 }
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)

@@ -62,14 +62,6 @@ PORTALS = {
         "role": "reviewer",
         "summary": _("Score the units assigned to you on the pilot-unit rubric."),
     },
-    "mother-rooms": {
-        "title": _("Caring mother rooms"),
-        "role": None,
-        "summary": _(
-            "Find a caring mother room near you: health, feeding and early-education functions, "
-            "with opening hours."
-        ),
-    },
     "pilots": {
         "title": _("Caring-childcare pilot units"),
         "role": None,

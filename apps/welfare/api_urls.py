@@ -1,1 +1,103 @@
-urlpatterns: list = []
+from django.urls import path
+
+from .api import care_classes, contracts, rooms
+
+urlpatterns = [
+    path("mother-rooms/", rooms.MotherRoomPublicListApi.as_view(), name="api-mother-room-list"),
+    path(
+        "mother-rooms/<int:pk>/",
+        rooms.MotherRoomPublicDetailApi.as_view(),
+        name="api-mother-room-detail",
+    ),
+    path(
+        "mother-rooms/proposals/",
+        rooms.MotherRoomProposalListApi.as_view(),
+        name="api-mother-room-proposals",
+    ),
+    path(
+        "mother-rooms/<int:pk>/approve/",
+        rooms.MotherRoomApproveApi.as_view(),
+        name="api-mother-room-approve",
+    ),
+    path(
+        "mother-rooms/<int:pk>/refuse/",
+        rooms.MotherRoomRefuseApi.as_view(),
+        name="api-mother-room-refuse",
+    ),
+    path(
+        "mother-rooms/<int:pk>/level/",
+        rooms.MotherRoomLevelApi.as_view(),
+        name="api-mother-room-level",
+    ),
+    path(
+        "mother-rooms/<int:pk>/inspections/",
+        rooms.MotherRoomInspectionApi.as_view(),
+        name="api-mother-room-inspections",
+    ),
+    path("care-classes/", care_classes.CareClassListApi.as_view(), name="api-care-class-list"),
+    path(
+        "care-classes/<int:pk>/",
+        care_classes.CareClassDetailApi.as_view(),
+        name="api-care-class-detail",
+    ),
+    path(
+        "care-classes/<int:pk>/open/",
+        care_classes.CareClassOpenApi.as_view(),
+        name="api-care-class-open",
+    ),
+    path(
+        "care-classes/<int:pk>/close/",
+        care_classes.CareClassCloseApi.as_view(),
+        name="api-care-class-close",
+    ),
+    path(
+        "care-classes/<int:pk>/recognition/",
+        care_classes.CareClassRecognitionApi.as_view(),
+        name="api-care-class-recognition",
+    ),
+    path(
+        "care-classes/<int:pk>/enrolments/",
+        care_classes.CareClassEnrolmentListApi.as_view(),
+        name="api-care-class-enrolments",
+    ),
+    path(
+        "care-classes/<int:pk>/enrolments/<int:enrolment_pk>/cancel/",
+        care_classes.CareClassEnrolmentCancelApi.as_view(),
+        name="api-care-class-enrolment-cancel",
+    ),
+    path(
+        "care-classes/<int:pk>/sessions/<int:session_pk>/attendance/",
+        care_classes.CareClassAttendanceApi.as_view(),
+        name="api-care-class-attendance",
+    ),
+    path(
+        "collective-contracts/",
+        contracts.CollectiveContractListApi.as_view(),
+        name="api-collective-contract-list",
+    ),
+    path(
+        "collective-contracts/expiring/",
+        contracts.CollectiveContractExpiringApi.as_view(),
+        name="api-collective-contract-expiring",
+    ),
+    path(
+        "collective-contracts/missing/",
+        contracts.CollectiveContractMissingApi.as_view(),
+        name="api-collective-contract-missing",
+    ),
+    path(
+        "collective-contracts/<int:pk>/",
+        contracts.CollectiveContractDetailApi.as_view(),
+        name="api-collective-contract-detail",
+    ),
+    path(
+        "collective-contracts/<int:pk>/file/",
+        contracts.CollectiveContractFileApi.as_view(),
+        name="api-collective-contract-file",
+    ),
+    path(
+        "statutory-floors/",
+        contracts.StatutoryFloorListApi.as_view(),
+        name="api-statutory-floor-list",
+    ),
+]
