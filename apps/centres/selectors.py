@@ -14,16 +14,14 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    Value,
 )
-from django.db.models.functions import ASin, Cast, Cos, Least, Power, Radians, Sin, Sqrt
 
 from apps.accounts.models import Role
+from apps.core.geo import haversine_km
 
 from .models import Caregiver, Centre, CentreAdmin, CentreClass, RegistrationStatus
 from .ratios import caregivers_needed_expression
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean radius
 # A centre whose computed distance is within 1 mm of the radius counts as inside it: the same
 # point can come out a few ULPs apart in PostgreSQL and in Python, and a boundary must not flap.
 DISTANCE_TOLERANCE_KM = 1e-6
@@ -140,18 +138,6 @@ def centre_admin_centre(*, user) -> Centre | None:
     return link.centre if link else None
 
 
-def _haversine_km(latitude: float, longitude: float):
-    lat = Radians(Cast("latitude", FloatField()))
-    lng = Radians(Cast("longitude", FloatField()))
-    origin_lat = Radians(Value(float(latitude), output_field=FloatField()))
-    origin_lng = Radians(Value(float(longitude), output_field=FloatField()))
-    half_chord = Power(Sin((lat - origin_lat) / 2), 2) + Cos(lat) * Cos(origin_lat) * Power(
-        Sin((lng - origin_lng) / 2), 2
-    )
-    # LEAST guards asin against a rounding step just above 1 for near-antipodal points.
-    return 2 * EARTH_RADIUS_KM * ASin(Least(Sqrt(half_chord), Value(1.0)))
-
-
 def centres_near(
     *, queryset: QuerySet[Centre], latitude: float, longitude: float, radius_km: float = 3
 ) -> QuerySet[Centre]:
@@ -160,7 +146,7 @@ def centres_near(
     return (
         queryset.annotate(
             distance_km=ExpressionWrapper(
-                _haversine_km(latitude, longitude), output_field=FloatField()
+                haversine_km(latitude, longitude), output_field=FloatField()
             )
         )
         .filter(distance_km__lte=float(radius_km) + DISTANCE_TOLERANCE_KM)

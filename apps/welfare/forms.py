@@ -3,9 +3,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.geo import wgs84_to_gcj02
 from apps.core.models import Area
 
-from .geo import wgs84_to_gcj02
 from .models import MotherRoom
 
 RADIUS_CHOICES = [

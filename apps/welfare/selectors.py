@@ -3,18 +3,18 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Exists, F, FloatField, Max, OuterRef, QuerySet, Value
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Round, Sin, Sqrt
+from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models.functions import Round
 
 from apps.accounts.models import Role
 from apps.centres.models import RegistrationStatus
+from apps.core.geo import haversine_km
 from apps.employers.models import Employer
 from apps.members.models import Child, Member
 
 from .models import CareClass, CareClassEnrolment, CollectiveContract, MotherRoom
 from .models.rooms import FUNCTION_FIELDS
 
-EARTH_RADIUS_KM = 6371.0
 EXPIRY_WARNING_DAYS = 90
 
 
@@ -40,15 +40,9 @@ def _is_staff(user) -> bool:
 
 
 def distance_km(latitude: Decimal, longitude: Decimal):
-    """Haversine distance in km from a point, rounded to the metre, as a SQL expression."""
-    lat1, lng1 = Radians(Value(float(latitude))), Radians(Value(float(longitude)))
-    lat2 = Radians(Cast(F("latitude"), FloatField()))
-    lng2 = Radians(Cast(F("longitude"), FloatField()))
-    half_chord = Power(Sin((lat2 - lat1) / 2), 2) + Cos(lat1) * Cos(lat2) * Power(
-        Sin((lng2 - lng1) / 2), 2
-    )
-    # Rounded so that the figure shown and the radius filter agree to the metre.
-    return Round(2 * EARTH_RADIUS_KM * ASin(Sqrt(half_chord)), 3)
+    """Distance in km from a point, rounded to the metre so the figure shown and the radius
+    filter agree."""
+    return Round(haversine_km(latitude, longitude), 3)
 
 
 def mother_room_public_list(

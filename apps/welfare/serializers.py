@@ -9,10 +9,10 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from apps.accounts.models import Role
+from apps.core.geo import wgs84_to_gcj02
 from apps.core.models import Area
 from apps.core.pii import mask
 
-from .geo import wgs84_to_gcj02
 from .models import (
     CareClass,
     CareClassEnrolment,

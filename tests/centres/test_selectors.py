@@ -6,11 +6,11 @@ import pytest
 from apps.accounts.models import Role
 from apps.centres.models import Centre, RegistrationStatus
 from apps.centres.selectors import (
-    EARTH_RADIUS_KM,
     centre_class_list,
     centre_list,
     centres_near,
 )
+from apps.core.geo import EARTH_RADIUS_KM
 from tests.accounts.factories import UserFactory
 from tests.centres.factories import CentreAdminFactory, CentreClassFactory, CentreFactory
 

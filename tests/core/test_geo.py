@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from apps.welfare.geo import wgs84_to_gcj02
+from apps.core.geo import wgs84_to_gcj02
 
 
 @pytest.mark.parametrize(
