@@ -5,6 +5,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from .redaction import redact
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 # Attributes every LogRecord has; anything else was passed in `extra` and is kept.
@@ -38,4 +40,6 @@ class JsonLineFormatter(logging.Formatter):
                 line[key] = value
         if record.exc_info:
             line["exc"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=False, default=str)
+        # Last line of defence (PIPL Art. 28): whatever a library or a message put in the line,
+        # ID, mobile and account numbers leave the process masked.
+        return redact(json.dumps(line, ensure_ascii=False, default=str))

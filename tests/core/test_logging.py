@@ -47,3 +47,24 @@ def test_a_forged_request_id_is_replaced(client):
 
     assert response["X-Request-ID"] != 'bad"\ninjected'
     assert len(response["X-Request-ID"]) == 32
+
+
+def test_a_log_line_never_carries_a_raw_id_mobile_or_account_number():
+    record = logging.LogRecord(
+        "apps.demo",
+        logging.WARNING,
+        __file__,
+        1,
+        "import failed for %s (%s), card %s",
+        ("11010519491231002X", "13812345678", "6222020200112233445"),
+        None,
+    )
+
+    line = JsonLineFormatter().format(record)
+
+    assert "11010519491231002X" not in line
+    assert "13812345678" not in line
+    assert "6222020200112233445" not in line
+    assert json.loads(line)["event"] == (
+        "import failed for 1101**********002X (138****5678), card 6222***********3445"
+    )
