@@ -15,9 +15,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Debian packages the tools need (gettext compiles the translations); installed only when missing.
+# Debian packages the tools need, installed only when missing: gettext compiles the translations;
+# chromium and a CJK font run the browser journeys (Playwright drives Debian's chromium).
+SYSTEM_PACKAGES := gettext chromium fonts-wqy-microhei
 system-deps:
-	@command -v msgfmt >/dev/null || { apt-get update -qq && apt-get install -y -qq gettext >/dev/null; }
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; fi
 
 messages: install system-deps
 	@$(PY) manage.py compilemessages --ignore=$(VENV) -v0
