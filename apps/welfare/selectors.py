@@ -25,7 +25,9 @@ def _has_role(user, role: str) -> bool:
 def _employer_id(user) -> int | None:
     # A missing link reads as AttributeError, so getattr's default covers unlinked accounts.
     link = getattr(user, "employer_admin", None) if _has_role(user, Role.EMPLOYER_ADMIN) else None
-    return link.employer_id if link else None
+    if link is None or link.employer.status != RegistrationStatus.APPROVED:
+        return None
+    return link.employer_id
 
 
 def _member(user) -> Member | None:

@@ -384,3 +384,20 @@ def test_enrolment_list_query_count_does_not_grow_with_rows(
         response = client.get(enrolments_url(care_class), {"page_size": 50})
 
     assert response.json()["count"] == rows
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["pending", "suspended"])
+def test_an_employer_that_is_not_approved_cannot_run_care_classes(status):
+    from rest_framework.test import APIClient
+
+    from tests.employers.factories import EmployerAdminFactory
+
+    link = EmployerAdminFactory(employer__status=status)
+    client = APIClient()
+    client.force_authenticate(link.user)
+
+    response = client.post(LIST, class_body(), format="json")
+
+    assert response.status_code == 403
+    assert CareClass.objects.count() == 0

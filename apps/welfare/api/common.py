@@ -2,6 +2,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from apps.accounts.models import Role
+from apps.centres.models import RegistrationStatus
 
 STAFF = (Role.UNION_STAFF,)
 STAFF_OR_EMPLOYER = (Role.UNION_STAFF, Role.EMPLOYER_ADMIN)
@@ -24,9 +25,10 @@ def roles_by_method(*, read: tuple[str, ...], write: tuple[str, ...]) -> type[Ro
 
 
 def own_employer(user):
-    """The employer an employer admin acts for; an account without one may not write."""
+    """The employer an employer admin acts for; an account without an approved one may not write
+    (a pending, refused or suspended employer's admins are locked out, as in the registries)."""
     link = getattr(user, "employer_admin", None)
-    if link is None:
+    if link is None or link.employer.status != RegistrationStatus.APPROVED:
         raise PermissionDenied
     return link.employer
 
