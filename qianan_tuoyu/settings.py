@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "apps.pilots",
     "apps.subsidies",
     "apps.welfare",
+    "apps.reports",
 ]
 
 MIDDLEWARE = [

@@ -14,6 +14,7 @@ api_v1 = [
     path("", include("apps.pilots.api_urls")),
     path("", include("apps.subsidies.api_urls")),
     path("", include("apps.welfare.api_urls")),
+    path("", include("apps.reports.api_urls")),
 ]
 
 urlpatterns = [
@@ -22,6 +23,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.reports.urls")),
     path("", include("apps.admissions.urls")),
     path("", include("apps.pilots.urls")),
     path("", include("apps.subsidies.urls")),
