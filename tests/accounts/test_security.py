@@ -14,7 +14,7 @@ from tests.accounts.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOCKED = "Too many failed sign-in attempts. Try again in 15 minutes."
+LOCKED = "登录失败次数过多,请 15 分钟后再试。"  # what a user sees: Chinese by default
 _addresses = count(1)
 
 
