@@ -159,7 +159,7 @@ def test_centre_outside_china_is_refused_with_a_form_error(staff_client):
     response = staff_client.post(admin_url("centre", "add/"), centre_form(latitude="80"))
 
     assert response.status_code == 200
-    assert "outside China" in str(response.context["adminform"].form.errors)
+    assert "该位置不在中国境内" in str(response.context["adminform"].form.errors)
     assert Centre.objects.count() == 0
 
 

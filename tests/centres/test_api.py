@@ -215,7 +215,7 @@ def test_detail_shows_each_class_ratio(acting, centre):
 
     [klass] = response.json()["classes"]
 
-    assert klass["age_class_label"] == "infant class (6–12 months)"
+    assert klass["age_class_label"] == "乳儿班(6–12 个月)"
     assert (klass["caregivers_count"], klass["caregivers_needed"], klass["within_ratio"]) == (
         3,
         4,

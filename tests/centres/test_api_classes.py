@@ -140,7 +140,7 @@ def test_class_update_with_unknown_caregiver_gets_400(acting, centre, other_cent
 
     assert response.status_code == 400
     assert response.json()["fields"]["caregivers"] == [
-        f"Caregivers #{stranger.pk} were not found at this centre."
+        f"本机构中未找到保育人员 #{stranger.pk}。"
     ]
 
 
