@@ -3,10 +3,10 @@ from decimal import Decimal
 import factory
 
 from apps.centres.models import AgeClass, Caregiver, Centre, CentreAdmin, CentreClass
-from apps.core.models import Area
 from apps.core.validators import make_credit_code
 from apps.members.models import Union
 from tests.accounts.factories import UserFactory
+from tests.areas import first_area
 from tests.members.factories import UnionFactory
 
 
@@ -22,7 +22,7 @@ class CentreFactory(factory.django.DjangoModelFactory):
     credit_code = factory.Sequence(credit_code)
     operator = "迁安市某托育服务有限公司"
     address = factory.Sequence(lambda n: f"迁安市永顺街道{n}号")
-    area = factory.LazyFunction(lambda: Area.objects.order_by("sort_order").first())
+    area = factory.LazyFunction(first_area)
     latitude = Decimal("40.011800")
     longitude = Decimal("118.701200")
     status = "approved"

@@ -139,9 +139,7 @@ def test_class_update_with_unknown_caregiver_gets_400(acting, centre, other_cent
     )
 
     assert response.status_code == 400
-    assert response.json()["fields"]["caregivers"] == [
-        f"本机构中未找到保育人员 #{stranger.pk}。"
-    ]
+    assert response.json()["fields"]["caregivers"] == [f"本机构中未找到保育人员 #{stranger.pk}。"]
 
 
 def test_closed_class_is_not_found_for_a_parent(acting, centre):

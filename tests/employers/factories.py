@@ -1,9 +1,9 @@
 import factory
 
-from apps.core.models import Area
 from apps.core.validators import make_credit_code
 from apps.employers.models import Employer, EmployerAdmin, Employment
 from tests.accounts.factories import UserFactory
+from tests.areas import first_area
 from tests.members.factories import MemberFactory, UnionFactory
 
 
@@ -15,7 +15,7 @@ class EmployerFactory(factory.django.DjangoModelFactory):
     credit_code = factory.Sequence(lambda n: make_credit_code(f"91130283MA{n:07d}"))
     kind = Employer.Kind.ENTERPRISE
     address = factory.Sequence(lambda n: f"迁安市兴安街道{n}号")
-    area = factory.LazyFunction(lambda: Area.objects.order_by("sort_order").first())
+    area = factory.LazyFunction(first_area)
     union = factory.SubFactory(UnionFactory)
     status = "approved"
 
