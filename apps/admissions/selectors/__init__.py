@@ -1,0 +1,1 @@
+"""Admissions reads scoped to the asking user, one module per capability."""

@@ -1,0 +1,1 @@
+"""Admissions portal pages, one module per audience."""
