@@ -45,6 +45,11 @@ class PayoutRun(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The schemes this run pays, fixed when it starts: a resumed or repeated chunk applies the
+    # same ones even if a scheme is switched on or off meanwhile.
+    schemes = models.ManyToManyField(
+        SubsidyScheme, verbose_name=_("schemes paid"), blank=True, related_name="payout_runs"
+    )
     chunks_total = models.PositiveIntegerField(_("chunks"), default=0)
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     total_amount = models.DecimalField(
@@ -92,8 +97,16 @@ class PayoutRun(models.Model):
 class PayoutChunk(models.Model):
     """A slice of a run (an id range of enrolments or employers) that one task computes."""
 
+    class Kind(models.TextChoices):
+        ENROLMENTS = "enrolments", _("enrolments")
+        AGREEMENTS = "agreements", _("place agreements")
+        EMPLOYERS = "employers", _("employers")
+        CARRIED = "carried", _("lines carried from earlier runs")
+
     run = models.ForeignKey(PayoutRun, on_delete=models.CASCADE, related_name="chunks")
     number = models.PositiveIntegerField()
+    # What the id range counts: a chunk of enrolments, place agreements, employers or held lines.
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.ENROLMENTS)
     first_id = models.BigIntegerField()
     last_id = models.BigIntegerField()
     done_at = models.DateTimeField(null=True, blank=True)
@@ -127,13 +140,24 @@ class PayoutLine(models.Model):
         CENTRE = "centre", _("centre")
         EMPLOYER = "employer", _("employer")
 
-    run = models.ForeignKey(PayoutRun, on_delete=models.PROTECT, related_name="lines")
-    scheme = models.ForeignKey(SubsidyScheme, on_delete=models.PROTECT, related_name="lines")
+    # Seven single-column indexes made each inserted line cost as much as its row: the ones
+    # covered by the composite indexes below, or never looked up alone, are left out.
+    run = models.ForeignKey(
+        PayoutRun, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
+    scheme = models.ForeignKey(
+        SubsidyScheme, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     # What the line is for: "enrolment:<id>", "member:<id>", "agreement:<id>" or "employer:<id>";
     # with run and scheme it is unique, so a repeated chunk inserts nothing new.
     subject = models.CharField(max_length=40)
     enrolment = models.ForeignKey(
-        "admissions.Enrolment", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "admissions.Enrolment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     payee_kind = models.CharField(max_length=20, choices=PayeeKind.choices)
     member = models.ForeignKey(
@@ -146,16 +170,29 @@ class PayoutLine(models.Model):
         "employers.Employer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     bank_account = models.ForeignKey(
-        BankAccount, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        BankAccount,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     funder = models.CharField(max_length=20, choices=SubsidyScheme.Funder.choices)
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     days_enrolled = models.PositiveSmallIntegerField(null=True, blank=True)
     days_in_month = models.PositiveSmallIntegerField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PAYABLE)
+    # Orders the holds when the budget falls short: the latest start is held first (then the
+    # highest subject id), so the same lines are held whichever worker wrote them first.
+    starts_on = models.DateField(null=True, blank=True)
     # A correction of a line in an approved run, or a held line brought forward.
     adjusts = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="adjustments"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adjustments",
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -163,7 +200,14 @@ class PayoutLine(models.Model):
         ordering = ["run", "scheme", "subject"]
         verbose_name = _("payout line")
         verbose_name_plural = _("payout lines")
-        indexes = [models.Index(fields=["run", "status"])]
+        indexes = [
+            models.Index(fields=["run", "status"]),
+            models.Index(
+                fields=["adjusts"],
+                condition=Q(adjusts__isnull=False),
+                name="payout_line_adjusts_idx",
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["run", "scheme", "subject"], name="payout_line_once_per_run_scheme_subject"

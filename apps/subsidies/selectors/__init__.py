@@ -1,0 +1,1 @@
+"""Subsidies reads scoped to the asking user, one module per capability."""

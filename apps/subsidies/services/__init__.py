@@ -1,0 +1,1 @@
+"""Subsidies writes, one module per capability."""

@@ -1,0 +1,1 @@
+"""Subsidies portal pages."""
