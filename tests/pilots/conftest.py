@@ -1,0 +1,62 @@
+from importlib import import_module
+
+import pytest
+from django.apps import apps as django_apps
+from django.utils import translation
+
+from apps.core.models import Area
+from apps.pilots.models import PublicHoliday
+from tests.employers.factories import EmployerAdminFactory, EmployerFactory
+
+
+@pytest.fixture(autouse=True)
+def _private_storage(settings, tmp_path):
+    # Evidence files go to a per-test directory instead of var/private.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
+        },
+    }
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """A transactional test's flush empties the rows migrations loaded (areas, holidays)."""
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    request.getfixturevalue("db")
+    if not Area.objects.exists():
+        import_module("apps.core.migrations.0002_load_areas").load_areas(django_apps, None)
+    if not PublicHoliday.objects.exists():
+        loader = import_module("apps.pilots.migrations.0003_load_public_holidays")
+        loader.load(django_apps, None)
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    # Messages in their English source text, whatever translations the catalogue gains.
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def employer(db):
+    return EmployerFactory(name="河北鑫达钢铁集团有限公司")
+
+
+@pytest.fixture
+def unit_admin(employer):
+    return EmployerAdminFactory(employer=employer).user
+
+
+@pytest.fixture
+def other_employer(db):
+    return EmployerFactory(name="凯达工贸有限责任公司")
+
+
+@pytest.fixture
+def other_unit_admin(other_employer):
+    return EmployerAdminFactory(employer=other_employer).user
