@@ -40,6 +40,20 @@ app.conf.update(
             "task": "core.notices_purge",
             "schedule": crontab(hour=3, minute=15),
         },
+        # Offers past their days to answer give their place to the next in line within minutes.
+        "admissions-offers-expire": {"task": "admissions.offers_expire", "schedule": 300},
+        "admissions-enrolments-age": {
+            "task": "admissions.enrolments_age",
+            "schedule": crontab(day_of_month=1, hour=0, minute=30),
+        },
+        "admissions-children-anonymise": {
+            "task": "admissions.children_anonymise_due",
+            "schedule": crontab(hour=3, minute=40),
+        },
+        "pilots-rounds-advance": {
+            "task": "pilots.rounds_advance",
+            "schedule": crontab(hour=0, minute=10),
+        },
     },
 )
 app.autodiscover_tasks()

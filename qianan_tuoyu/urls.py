@@ -25,6 +25,7 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.reports.urls")),
     path("", include("apps.admissions.urls")),
+    path("", include("apps.admissions.urls_attendance")),
     path("", include("apps.pilots.urls")),
     path("", include("apps.subsidies.urls")),
     path("", include("apps.employers.urls_programmes")),
