@@ -16,6 +16,9 @@ from tests.accounts.factories import UserFactory
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
+# One headless Chromium for the whole run, shared by every directory's browser tests.
+pytest_plugins = ["tests.e2e.browser"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

@@ -1,6 +1,6 @@
 import pytest
 
-from tests.e2e.conftest import no_horizontal_scroll
+from tests.e2e.browser import no_horizontal_scroll
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

@@ -16,11 +16,21 @@ def _dump() -> str:
     db = settings.DATABASES["default"]
     result = subprocess.run(
         [
-            shutil.which("pg_dump"), "--data-only", "--no-owner",
-            "-h", db.get("HOST") or "127.0.0.1", "-p", str(db.get("PORT") or 5432),
-            "-U", db.get("USER") or "postgres", db["NAME"],
+            shutil.which("pg_dump"),
+            "--data-only",
+            "--no-owner",
+            "-h",
+            db.get("HOST") or "127.0.0.1",
+            "-p",
+            str(db.get("PORT") or 5432),
+            "-U",
+            db.get("USER") or "postgres",
+            db["NAME"],
         ],
-        capture_output=True, text=True, timeout=120, check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
     )
     return result.stdout
 

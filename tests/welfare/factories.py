@@ -4,7 +4,6 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from apps.core.models import Area
 from apps.welfare.models import (
     CareClass,
     CareClassSession,
@@ -12,14 +11,11 @@ from apps.welfare.models import (
     Level,
     MotherRoom,
 )
+from tests.areas import first_area
 from tests.members.factories import UnionFactory
 
 # A fixed point in Qian'an; 1° of latitude is 6371 km × π/180 = 111.19493 km on our sphere.
 ORIGIN = (Decimal("40.000000"), Decimal("118.700000"))
-
-
-def first_area() -> Area:
-    return Area.objects.order_by("sort_order").first()
 
 
 class MotherRoomFactory(factory.django.DjangoModelFactory):
