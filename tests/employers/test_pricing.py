@@ -120,6 +120,32 @@ def test_federation_programme_with_a_union_funded_subsidy_per_child():
     assert quote.subsidy_funder == "union"
 
 
+@pytest.mark.parametrize("model", ["own_centre", "co_built", "purchased", "federation"])
+@pytest.mark.parametrize(
+    ("agreement", "mode", "per_place_price"),
+    [
+        (None, None, None),
+        (PlaceAgreement(payment_mode="per_child"), "per_child", None),
+        (per_place("650.00"), "per_place", D("650.00")),
+    ],
+    ids=["no agreement", "per enrolled child", "per bought place"],
+)
+def test_every_model_and_payment_mode_quotes_the_parent_the_same_way(
+    model, agreement, mode, per_place_price
+):
+    # 1530.00 × 85 % = 1300.50; employer part 1530.00 − 1300.50 = 229.50; 150.00 subsidy;
+    # net 1300.50 − 150.00 = 1150.50. Paying per bought place changes only what the buyer pays
+    # (650.00 for every bought place), never the parent's figures.
+    quote = programme_quote(
+        programme=programme(model=model, share="85", subsidy="150"),
+        market_price=D("1530.00"),
+        agreement=agreement,
+    )
+
+    assert figures(quote) == (D("1530.00"), D("1300.50"), D("229.50"), D("150.00"), D("1150.50"))
+    assert (quote.payment_mode, quote.per_place_price) == (mode, per_place_price)
+
+
 def test_subsidy_per_worker_is_paid_once_for_a_worker_with_two_children():
     terms = programme(share="100", subsidy="200", basis="per_worker")
 

@@ -136,3 +136,56 @@ def test_admin_changelist_queries_do_not_grow(
         fetch=lambda: client.get(reverse(f"admin:employers_{model}_changelist")),
         max_queries=max_queries,
     )
+
+
+def test_employer_admin_listing_queries_do_not_grow(
+    api_client, employer, employer_admin_user, django_assert_max_num_queries
+):
+    api = login(api_client, employer_admin_user)
+
+    assert_queries_do_not_grow(
+        django_assert_max_num_queries,
+        build=programme_builder(lead_employer=employer),
+        fetch=lambda: api.get(reverse("api-programme-list")),
+        max_queries=MANAGER_QUERIES,
+        shown=api_count,
+    )
+
+
+# Pages: the same listing, rendered. Every page also reads the session and the user and, as
+# SESSION_SAVE_EVERY_REQUEST keeps the idle timeout moving, saves the session (a savepoint,
+# the update, its release): five queries that are not the listing's.
+SESSION_QUERIES = 5
+
+
+def test_parent_page_queries_do_not_grow(client, verified_member, django_assert_max_num_queries):
+    child = ChildFactory(guardian=verified_member, birth_date=date(2025, 1, 10))
+    client.force_login(verified_member.user)
+    url = reverse("programmes:parent-list")
+    query = {"start_month": "2026-03", "lat": "40.01", "lng": "118.7", "child": child.pk}
+
+    assert_queries_do_not_grow(
+        django_assert_max_num_queries,
+        build=programme_builder(federation_run=True),
+        fetch=lambda: client.get(url, query),
+        max_queries=PARENT_QUERIES + 1 + SESSION_QUERIES,  # + the area filter's choices
+    )
+
+
+def test_employer_programmes_page_queries_do_not_grow(
+    client, employer, employer_admin_user, django_assert_max_num_queries
+):
+    client.force_login(employer_admin_user)
+    led = programme_builder(lead_employer=employer)
+    listed = programme_builder(employers=[employer])
+
+    def build(total: int) -> None:
+        led(total)
+        listed(total)
+
+    assert_queries_do_not_grow(
+        django_assert_max_num_queries,
+        build=build,
+        fetch=lambda: client.get(reverse("programmes:employer-list")),
+        max_queries=10,
+    )

@@ -239,6 +239,8 @@ def test_submit_needs_a_centre():
 def test_submit_then_approve_records_both_moves_and_tells_the_employer(union_staff):
     programme = ProgrammeFactory(status="draft", centres=[CentreFactory()])
     admin = EmployerAdminFactory(employer=programme.lead_employer).user
+    admin.language = "en"  # notices are written in their recipient's language
+    admin.save(update_fields=["language"])
 
     services.programme_submit(programme=programme, actor=admin)
     services.programme_approve(programme=programme, actor=union_staff)

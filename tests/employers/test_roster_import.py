@@ -7,6 +7,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone, translation
 
+from apps.admissions.models import Application
+from apps.admissions.tasks import offers_expire_task
 from apps.core.models import AuditRecord, Notice
 from apps.core.pii import pii_hash
 from apps.core.validators import normalize_id_number
@@ -14,6 +16,7 @@ from apps.employers.models import Employment, RosterEntry, RosterImport
 from apps.employers.services import roster as services
 from apps.employers.services.registry import EmployerError
 from apps.members.models import Member
+from tests.admissions.factories import application, family, place
 from tests.employers.factories import EmploymentFactory
 from tests.employers.roster_files import (
     HEADERS,
@@ -61,6 +64,22 @@ def test_csv_in_utf8_is_imported_with_every_column(employer, employer_admin_user
         "李建国": (id_number(1), "13900000001", "炼钢车间", True, date(2019, 3, 1), "active"),
         "刘芳": (id_number(3), "13900000003", "炼钢车间", False, date(2019, 3, 1), "active"),
     }
+
+
+def test_names_and_departments_with_commas_and_quotes_are_stored_exactly(employer):
+    # New rows are written with COPY ... (FORMAT csv): the cells' own commas and quotes must
+    # survive, and an empty department must stay empty text, never NULL.
+    rows = [
+        person(1, full_name='阿卜杜拉·"艾力"', department='炼钢车间, "一"班'),
+        person(2, department=""),
+    ]
+
+    result = run(employer, csv_upload(rows))
+
+    assert result.status == "done"
+    stored = {name: values[2] for name, values in roster(employer).items()}
+    assert stored == {'阿卜杜拉·"艾力"': '炼钢车间, "一"班', "张伟": ""}
+    assert roster(employer)['阿卜杜拉·"艾力"'][0] == id_number(1)
 
 
 def test_csv_in_gbk_is_imported(employer):
@@ -362,3 +381,23 @@ def test_marking_an_entry_as_left_by_hand_ends_the_employment(employer, union_st
     assert (entry.status, entry.left_on) == ("left", timezone.localdate())
     assert (employment.status, employment.end_date) == ("left", timezone.localdate())
     assert AuditRecord.objects.get(action="roster.entry_update").changes == {"fields": ["status"]}
+
+
+def test_a_full_import_gets_the_open_applications_of_leavers_flagged(employer):
+    # The import ends the employment; admissions' periodic task (every 5 minutes) then flags
+    # the open applications made through it, which the employer and centre admins see.
+    setting = place(lead_employer=employer)
+    leaver = family(employer, member=MemberFactory(full_name="张伟", id_number=id_number(2)))
+    EmploymentFactory(member=leaver.member, employer=employer)
+    stayer = family(employer, member=MemberFactory(full_name="李建国", id_number=id_number(1)))
+    EmploymentFactory(member=stayer.member, employer=employer)
+    leaving = application(setting, Application.State.WAITING, kin=leaver)
+    staying = application(setting, Application.State.WAITING, kin=stayer)
+    run(employer, csv_upload(people(3)))
+
+    run(employer, csv_upload([person(0), person(1)]))
+    flagged = offers_expire_task()["flagged"]
+
+    assert flagged == 1
+    assert Application.objects.get(pk=leaving.pk).employment_left_flag is True
+    assert Application.objects.get(pk=staying.pk).employment_left_flag is False

@@ -3,19 +3,22 @@
 Progress: the check runs outside any transaction and stores `rows_done` with a committed
 one-row UPDATE every PROGRESS_EVERY rows, so a page polling the import sees it move. The writes
 come afterwards, in one atomic block under a lock on the employer (one import at a time per
-employer), set-based with bulk_create / bulk_update. Re-importing the same file touches no row.
+employer), set-based: new people in one COPY, changes with bulk_update. Re-importing the same
+file touches no row.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import os
 import uuid
 from dataclasses import dataclass
 from datetime import date
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from kombu.exceptions import OperationalError as BrokerUnavailable
@@ -23,7 +26,7 @@ from kombu.exceptions import OperationalError as BrokerUnavailable
 from apps.accounts.models import User
 from apps.centres.models import RegistrationStatus
 from apps.core.errors import ErrorCode
-from apps.core.pii import set_sensitive
+from apps.core.pii import encrypt, set_sensitive
 from apps.core.services import audit_record
 from apps.core.spreadsheets import DEFAULT_MAX_BYTES, SpreadsheetError, read_table
 from apps.core.tasking import enqueue_on_commit
@@ -199,7 +202,7 @@ def _finish_failed(roster_import_id: int, errors: list[dict]) -> None:
 
 @dataclass
 class _Changes:
-    created: list[RosterEntry]
+    created: list[RosterRow]
     updated: list[RosterEntry]
     left: list[RosterEntry]
 
@@ -213,11 +216,7 @@ def _plan(
     for row in rows:
         entry = existing.get(row.id_hash)
         if entry is None:
-            entry = RosterEntry(employer_id=roster_import.employer_id, last_import=roster_import)
-            set_sensitive(entry, "id_number", row.id_number, normalize=normalize_id_number)
-            for field in ENTRY_FIELDS:
-                setattr(entry, field, getattr(row, field))
-            changes.created.append(entry)
+            changes.created.append(row)
             continue
         differs = [f for f in ENTRY_FIELDS if getattr(entry, f) != getattr(row, f)]
         if not differs and entry.status == RosterEntry.Status.ACTIVE:
@@ -237,6 +236,42 @@ def _plan(
     return changes
 
 
+# New people go in with one COPY: bulk_create spends most of a 20,000-row import converting
+# each field in Python. The columns are written here exactly as the model writes them (the ID
+# number encrypted as EncryptedTextField does, its hash computed by check_rows).
+COPY_COLUMNS = (
+    "employer", "full_name", "id_number", "id_number_hash", "mobile", "department",
+    "union_member", "start_date", "status", "last_import", "updated_at",
+)  # fmt: skip
+
+
+def _copy_new_entries(roster_import: RosterImport, rows: list[RosterRow]) -> None:
+    if not rows:
+        return
+    now = timezone.now().isoformat()
+    active = RosterEntry.Status.ACTIVE.value
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # quoted: "" stays "", never NULL
+    for row in rows:
+        writer.writerow(
+            (
+                roster_import.employer_id, row.full_name, encrypt(row.id_number), row.id_hash,
+                row.mobile, row.department, "t" if row.union_member else "f",
+                row.start_date.isoformat(), active, roster_import.pk, now,
+            )
+        )  # fmt: skip
+    buffer.seek(0)
+    meta = RosterEntry._meta
+    columns = ", ".join(
+        connection.ops.quote_name(meta.get_field(name).column) for name in COPY_COLUMNS
+    )
+    statement = (
+        f"COPY {connection.ops.quote_name(meta.db_table)} ({columns}) FROM STDIN WITH (FORMAT csv)"
+    )
+    with connection.cursor() as cursor:
+        cursor.copy_expert(statement, buffer)
+
+
 def _apply(roster_import: RosterImport, rows: list[RosterRow]) -> None:
     actor = roster_import.uploaded_by
     with transaction.atomic():
@@ -251,7 +286,7 @@ def _apply(roster_import: RosterImport, rows: list[RosterRow]) -> None:
             )
         }
         changes = _plan(locked, rows, existing)
-        RosterEntry.objects.bulk_create(changes.created, batch_size=BATCH_SIZE)
+        _copy_new_entries(locked, changes.created)
         RosterEntry.objects.bulk_update(
             changes.updated + changes.left, UPDATE_FIELDS, batch_size=BATCH_SIZE
         )
