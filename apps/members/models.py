@@ -162,8 +162,12 @@ class Guardianship(models.Model):
         FATHER = "father", _("father")
         OTHER = "other", _("other guardian")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
-    guardian = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="guardianships")
+    child = models.ForeignKey(
+        Child, verbose_name=_("child"), on_delete=models.CASCADE, related_name="guardianships"
+    )
+    guardian = models.ForeignKey(
+        Member, verbose_name=_("guardian"), on_delete=models.PROTECT, related_name="guardianships"
+    )
     relation = models.CharField(_("relation"), max_length=10, choices=Relation.choices)
 
     class Meta:

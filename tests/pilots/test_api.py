@@ -163,6 +163,25 @@ def test_a_unit_sees_neither_reviewers_names_nor_scores_before_publication(
     assert sheets.status_code == 403
 
 
+def test_a_unit_sees_neither_reviewers_names_nor_scores_during_publicity(
+    evaluated_unit, api_client, unit_admin
+):
+    today = timezone.localdate()
+    services.round_publicity_start(round=evaluated_unit.round, actor=None, start=today)
+    api_client.force_authenticate(unit_admin)
+
+    detail = api_client.get(reverse("api-pilot-application-detail", args=[evaluated_unit.pk]))
+    listed = api_client.get(reverse("api-pilot-round-applications", args=[evaluated_unit.round_id]))
+    results = api_client.get(reverse("api-pilot-round-results", args=[evaluated_unit.round_id]))
+
+    assert (detail.json()["result"], detail.json()["reviews"]) == (None, [])
+    assert [(a["result"], a["reviews"]) for a in listed.json()["results"]] == [(None, [])]
+    for body in (detail.content.decode(), listed.content.decode()):
+        assert not any(name in body for name in _names(evaluated_unit))
+        assert "75.5" not in body
+    assert results.status_code == 404
+
+
 def test_a_unit_sees_its_result_and_reviews_once_published(evaluated_unit, api_client, unit_admin):
     pilot_round = evaluated_unit.round
     monday = date(2026, 3, 2)

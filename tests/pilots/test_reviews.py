@@ -356,14 +356,12 @@ def test_union_staff_remove_an_unsubmitted_assignment(assignment, api_client, un
     assert AuditRecord.objects.filter(action="pilot_assignment.remove").count() == 1
 
 
-def test_the_reviewer_is_told_of_a_new_assignment(application):
-    person = reviewer()
+def test_the_reviewer_is_told_of_a_new_assignment_in_their_language(application):
+    person = reviewer()  # the portal's language, zh-hans, whatever the request's
 
     services.assignment_create(application=application, reviewer=person, actor=None)
 
-    assert list(person.notices.values_list("title", flat=True)) == [
-        "A unit has been assigned to you for pilot scoring"
-    ]
+    assert list(person.notices.values_list("title", flat=True)) == ["已为您分配一家试点评分单位"]
 
 
 def test_submitting_records_the_time_and_an_audit_record(assignment):

@@ -194,6 +194,32 @@ def test_a_frozen_rubric_cannot_be_changed_through_the_admin(frozen_round, clien
     assert _snapshot(frozen_round) == before
 
 
+def _with_a_deletion_and_a_new_item(data: dict, pilot_round) -> dict:
+    new = data["items-TOTAL_FORMS"]
+    return data | {
+        "items-0-DELETE": "on",
+        "items-TOTAL_FORMS": new + 1,
+        f"items-{new}-round": pilot_round.pk,
+        f"items-{new}-dimension": RubricDimension.objects.filter(round=pilot_round).first().pk,
+        f"items-{new}-title": "Sneaked in",
+        f"items-{new}-max_score": "5",
+        f"items-{new}-position": 99,
+        f"items-{new}-guidance": "",
+    }
+
+
+def test_a_frozen_rubric_loses_no_item_and_gains_none_through_the_admin(
+    frozen_round, client, union_staff
+):
+    client.force_login(union_staff)
+    before = _snapshot(frozen_round)
+    url = reverse("admin:pilots_evaluationround_change", args=[frozen_round.pk])
+
+    client.post(url, _with_a_deletion_and_a_new_item(_admin_post(frozen_round), frozen_round))
+
+    assert _snapshot(frozen_round) == before
+
+
 def test_union_staff_edit_the_rubric_inline_in_the_admin_before_it_is_frozen(client, union_staff):
     pilot_round = open_round()
     client.force_login(union_staff)

@@ -115,6 +115,17 @@ def test_then_the_better_infrastructure_score():
     assert [u.application_id for u in rank_units([q, p], 1)] == [1, 2]
 
 
+def test_then_the_better_activities_score():
+    # P: infrastructure 19.995 → 20.00, activities 16.005 → 16.01; Q: 20 and 16. Totals
+    # (75.50), management and staffing are equal, so only activities separates them.
+    p = unit(1, "7.998", 7, "8.0025", 7, 4, applied_at=LATE)
+    q = unit(2, 8, 7, 8, 7, 4, applied_at=EARLY)
+
+    assert [u.published_total for u in (p, q)] == [Decimal("75.50"), Decimal("75.50")]
+    assert [u.published_dimension("infrastructure") for u in (p, q)] == [Decimal("20.00")] * 2
+    assert [u.application_id for u in rank_units([q, p], 1)] == [1, 2]
+
+
 def test_a_complete_tie_goes_to_the_earlier_application():
     p, q = unit(1, 8, 7, 8, 7, 4, applied_at=LATE), unit(2, 8, 7, 8, 7, 4, applied_at=EARLY)
 

@@ -2,12 +2,16 @@
 shows them, and formula-like text neutralised."""
 
 import io
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
+from django.urls import reverse
 from openpyxl import load_workbook
 
+from apps.accounts.models import Role
 from apps.core.models import Area
 from apps.core.spreadsheets import XLSX_CONTENT_TYPE
 from tests.accounts.factories import UserFactory
@@ -178,3 +182,49 @@ def test_money_in_an_admin_export_stays_a_number(staff_client):
     rows = export_action(staff_client, "/admin/subsidies/subsidyscheme/", [scheme])
 
     assert 1234.5 in rows[1]
+
+
+# Tokens are credentials: their list offers no actions at all, so nothing to download.
+NOT_EXPORTED = {"authtoken.TokenProxy"}
+CHINESE = re.compile(r"[\u4e00-\u9fff]")
+LATIN_HEADERS = {"ID"}  # the row number column, read as it is
+EXPORTED_ADMINS = sorted(
+    (model for model in admin.site._registry if model._meta.label not in NOT_EXPORTED),
+    key=lambda model: model._meta.label,
+)
+
+
+def _viewer(model, union_staff):
+    """Union staff for the lists of their apps; a superuser for the rest (accounts' groups)."""
+    if union_staff.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}"):
+        return union_staff
+    return UserFactory(role=Role.UNION_STAFF, is_superuser=True, username="root")
+
+
+@pytest.mark.parametrize("model", EXPORTED_ADMINS, ids=lambda model: model._meta.label)
+def test_every_admin_list_downloads_as_xlsx_with_chinese_headers(client, union_staff, model):
+    client.force_login(_viewer(model, union_staff))
+    path = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+    response = client.post(
+        path, {"action": "export_xlsx", "select_across": "1", "_selected_action": ["0"]}
+    )
+
+    headers = sheet(response)[0]
+    assert headers
+    assert [h for h in headers if not CHINESE.search(h) and h not in LATIN_HEADERS] == []
+
+
+def test_the_token_list_is_the_one_admin_list_without_the_export(rf, union_staff):
+    def offered(model, model_admin) -> bool:
+        request = rf.get("/admin/")
+        request.user = _viewer(model, union_staff)
+        return "export_xlsx" in model_admin.get_actions(request)
+
+    without = {
+        model._meta.label
+        for model, model_admin in admin.site._registry.items()
+        if not offered(model, model_admin)
+    }
+
+    assert without == NOT_EXPORTED

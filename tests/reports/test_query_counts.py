@@ -1,5 +1,6 @@
-"""Query counts are pinned: the same with 1 and with 30 rows behind every figure, and the whole
-dashboard stays within 30 queries."""
+"""Query counts are pinned: exact on small data, the same with 1 and with 30 rows behind every
+figure, and the whole dashboard within 30 queries. A change to a pinned count is a decision:
+update the number here and say why."""
 
 import pytest
 from django.db import connection
@@ -12,6 +13,9 @@ from tests.reports.builders import QUERY, world
 
 pytestmark = pytest.mark.django_db
 DASHBOARD_MOST = 30
+# Measured on the small world: session and user, the figures, the filters' choices.
+DASHBOARD_QUERIES = 22
+API_QUERIES = 15
 
 
 def queries(client, path: str, params=QUERY) -> int:
@@ -35,7 +39,7 @@ def test_the_dashboard_and_its_rows_cost_the_same_queries_with_1_and_30_rows(cli
     world(29)
 
     assert counts(client, paths) == with_one
-    assert with_one["/dashboard/"] <= DASHBOARD_MOST
+    assert with_one["/dashboard/"] == DASHBOARD_QUERIES <= DASHBOARD_MOST
 
 
 def test_the_api_costs_the_same_queries_with_1_and_30_rows(api_client, union_staff):
@@ -45,11 +49,11 @@ def test_the_api_costs_the_same_queries_with_1_and_30_rows(api_client, union_sta
 
     world(29)
 
-    assert queries(api_client, "/api/v1/reports/") == with_one <= DASHBOARD_MOST
+    assert queries(api_client, "/api/v1/reports/") == with_one == API_QUERIES
 
 
-@pytest.mark.parametrize("path", ["/employer/figures/", "/centre/figures/"])
-def test_the_organisation_pages_cost_the_same_queries_with_1_and_30_rows(client, path):
+@pytest.mark.parametrize(("path", "pinned"), [("/employer/figures/", 18), ("/centre/figures/", 15)])
+def test_the_organisation_pages_cost_the_same_queries_with_1_and_30_rows(client, path, pinned):
     first = world(1)
     centre = first.settings[0].centre
     if path.startswith("/employer/"):
@@ -61,4 +65,4 @@ def test_the_organisation_pages_cost_the_same_queries_with_1_and_30_rows(client,
 
     world(29, employer=first.employer, centre=centre)
 
-    assert queries(client, path) == with_one <= DASHBOARD_MOST
+    assert queries(client, path) == with_one == pinned

@@ -35,7 +35,7 @@ class RosterImport(models.Model):
     )
     file = models.FileField(_("file"), upload_to="rosters/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
-    file_sha256 = models.CharField(max_length=64, editable=False)
+    file_sha256 = models.CharField(_("file SHA-256 checksum"), max_length=64, editable=False)
     mode = models.CharField(_("mode"), max_length=20, choices=Mode.choices, default=Mode.FULL)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED

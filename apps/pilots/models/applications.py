@@ -95,7 +95,7 @@ class Evidence(models.Model):
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=40, choices=ContentType.choices)
     size = models.PositiveIntegerField(_("size (bytes)"))
-    sha256 = models.CharField(max_length=64, editable=False)
+    sha256 = models.CharField(_("SHA-256 checksum"), max_length=64, editable=False)
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
