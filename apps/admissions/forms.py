@@ -43,7 +43,9 @@ class ApplyForm(forms.Form):
 
     def __init__(self, *args, user, member: Member | None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["child"].queryset = child_list(user=user).filter(anonymised_at__isnull=True)
+        # The children alone (not their guardians): the choice shows each child's name.
+        children = child_list(user=user).filter(anonymised_at__isnull=True)
+        self.fields["child"].queryset = children.prefetch_related(None)
         self.fields["start_month"].choices = start_month_choices()
         programmes = programme_open_list(member=member, month=next_month(timezone.localdate()))
         self.fields["programme"].queryset = programmes.order_by("name", "id")

@@ -7,7 +7,8 @@ from types import SimpleNamespace
 
 import factory
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from apps.admissions.models import Application, Enrolment
 from apps.centres.models import AgeClass, CentreClass
@@ -208,3 +209,10 @@ def enrolment_for(row: Application, **fields) -> Enrolment:
         "subsidy_funder": "employer",
     }
     return Enrolment.objects.create(**(values | fields))
+
+
+def as_seen(message: str, **values) -> str:
+    """`message` as a user of the portal's language (zh-hans) sees it, filled with `values`."""
+    with translation.override("zh-hans"):
+        text = gettext(message)
+    return text % values if values else text

@@ -15,6 +15,7 @@ from apps.employers.pricing import format_month
 from tests.admissions.factories import (
     PlaceAgreementFactory,
     application,
+    as_seen,
     centre_admin,
     family,
     place,
@@ -78,7 +79,7 @@ def test_a_child_stays_and_the_centre_admin_is_told_once_when_the_next_class_is_
     assert enrolment.centre_class_id == setting.centre_class.pk
     assert (taken(setting.centre_class), taken(older)) == (1, 1)
     assert list(Notice.objects.filter(recipient=admin).values_list("title", flat=True)) == [
-        f"No room to move {row.child.full_name} up"
+        as_seen("No room to move %(child)s up", child=row.child.full_name)
     ]
 
 

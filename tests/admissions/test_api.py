@@ -11,6 +11,7 @@ from apps.employers.models import Employment
 from apps.employers.pricing import format_month
 from tests.admissions.factories import (
     application,
+    as_seen,
     centre_admin,
     employer_admin,
     family,
@@ -93,7 +94,7 @@ def test_another_familys_child_is_refused_as_not_found_in_the_child_field():
     )
 
     assert response.status_code == 400
-    assert response.json()["fields"] == {"child": ["Choose one of your own children."]}
+    assert response.json()["fields"] == {"child": [as_seen("Choose one of your own children.")]}
     assert Application.objects.count() == 0
 
 

@@ -13,7 +13,14 @@ from apps.admissions.services.applications import application_submit
 from apps.admissions.services.offers import application_offer
 from apps.centres.models import CentreClass
 from apps.employers.models import PlaceAgreement
-from tests.admissions.factories import application, centre_admin, family, place, start_month
+from tests.admissions.factories import (
+    application,
+    as_seen,
+    centre_admin,
+    family,
+    place,
+    start_month,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 State = Application.State
@@ -130,7 +137,11 @@ def test_two_centre_admins_offering_the_last_place_at_once_one_succeeds_one_is_r
     assert errors == []
     assert (len(offered), len(refused)) == (1, 1)
     assert (refused[0].code, refused[0].status_code) == ("no_place", 409)
-    assert "has a free place" in refused[0].message
+    assert refused[0].message == as_seen(
+        "No %(age_class)s at %(centre)s has a free place.",
+        age_class=as_seen("toddler class (12–24 months)"),
+        centre=setting.centre.name,
+    )
     assert CentreClass.objects.get(pk=setting.centre_class.pk).places_taken == 1
     assert sorted(Application.objects.values_list("state", flat=True)) == [
         State.OFFERED,

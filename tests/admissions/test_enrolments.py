@@ -11,7 +11,7 @@ from apps.admissions.services.enrolments import enrolment_end
 from apps.admissions.services.offers import offer_accept
 from apps.centres.services import centre_class_update
 from apps.employers.models import Programme
-from tests.admissions.factories import application, family, place
+from tests.admissions.factories import application, as_seen, family, place
 
 pytestmark = pytest.mark.django_db
 State = Application.State
@@ -103,4 +103,6 @@ def test_the_parent_ends_the_enrolment_and_the_centre_admins_are_told(centre_adm
 
     ended = Enrolment.objects.get(pk=enrolment.pk)
     assert (ended.status, ended.end_date) == (Enrolment.Status.ENDED, enrolment.start_date)
-    assert centre_admin_user.notices.get().title == f"Enrolment ends: {enrolled.child.full_name}"
+    assert centre_admin_user.notices.get().title == as_seen(
+        "Enrolment ends: %(child)s", child=enrolled.child.full_name
+    )

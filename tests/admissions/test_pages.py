@@ -5,12 +5,14 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.admissions.models import Application, Enrolment
 from apps.employers.models import Employment
 from apps.employers.pricing import format_month
 from tests.admissions.factories import (
     application,
+    as_seen,
     centre_admin,
     employer_admin,
     family,
@@ -114,7 +116,10 @@ def test_a_refused_answer_comes_back_as_a_message_not_an_error_page(client):
     )
 
     assert response.status_code == 200
-    assert "This offer expired" in response.content.decode()
+    expired_at = timezone.localtime(row.offer_expires_at).strftime("%Y-%m-%d %H:%M")
+    assert as_seen("This offer expired at %(deadline)s.", deadline=expired_at) in (
+        response.content.decode()
+    )
 
 
 def test_another_familys_application_page_is_not_found(client):

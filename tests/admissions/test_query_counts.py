@@ -111,3 +111,17 @@ def test_admin_changelist_queries_do_not_grow_with_rows(client, union_staff, mod
         spent.append(queries(client, url))
 
     assert spent[0] == spent[1]
+
+
+@pytest.mark.parametrize(("url_name", "state", "who"), PAGES)
+def test_each_roles_list_page_costs_at_most_ten_queries(
+    client, django_assert_max_num_queries, url_name, state, who
+):
+    extra = {"verified_by": Employment.VerifiedBy.EMPLOYER} if who == "employer" else {}
+    setting, kin = rows(30, state, one_family=(who == "parent"), **extra)
+    client.force_login(viewer(setting, kin, who))
+
+    with django_assert_max_num_queries(10):
+        response = client.get(reverse(url_name))
+
+    assert response.status_code == 200

@@ -13,6 +13,7 @@ from apps.employers.models import Employment, Programme
 from apps.members.models import Member
 from tests.admissions.factories import (
     application,
+    as_seen,
     employer_admin,
     family,
     place,
@@ -71,8 +72,8 @@ def test_applicant_goes_on_the_waiting_list_when_no_place_is_free():
     submitted = submit(setting, kin)
 
     assert (submitted.state, submitted.centre_class_id) == (State.WAITING, None)
-    assert Notice.objects.get(recipient=kin.user).body == (
-        "No place is free yet; you are number 1 in line."
+    assert Notice.objects.get(recipient=kin.user).body == as_seen(
+        "No place is free yet; you are number %(place)s in line.", place=1
     )
 
 

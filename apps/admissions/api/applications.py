@@ -7,6 +7,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -105,12 +106,16 @@ class ApplicationListApi(generics.ListAPIView):
 
     def _submit(self, request) -> Response:
         serializer = ApplicationInput(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            _member(request.user)  # without a member record, that is the first thing to fix
+            raise ValidationError(serializer.errors)
+        data = serializer.validated_data
         application = services.application_submit(
-            member=_member(request.user), actor=request.user, **serializer.validated_data
+            member=data["child"].applying_member, actor=request.user, **data
         )
-        output = ApplicationOutput(_reload(request.user, application.pk))
-        return Response(output.data, status=201)
+        # The service returns the row as written, with its place in line and relations loaded:
+        # no read back needed.
+        return Response(ApplicationOutput(application).data, status=201)
 
 
 class ApplicationQuoteApi(APIView):

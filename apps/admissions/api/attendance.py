@@ -27,7 +27,9 @@ class MonthlyAttendanceOutput(serializers.ModelSerializer):
     centre_name = serializers.CharField(source="enrolment.centre.name", read_only=True)
     centre_class = serializers.IntegerField(source="enrolment.centre_class_id", read_only=True)
     class_name = serializers.CharField(source="enrolment.centre_class.name", read_only=True)
-    reported_by = serializers.CharField(source="reported_by.username", read_only=True, default=None)
+    reported_by = serializers.CharField(
+        source="reported_by.username", read_only=True, default=None, allow_null=True
+    )
     used_by_payout_run = serializers.IntegerField(
         source="used_by_payout_run_id", read_only=True, allow_null=True
     )

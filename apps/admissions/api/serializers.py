@@ -12,6 +12,7 @@ from rest_framework import serializers
 from apps.centres.models import AgeClass, Centre, CentreClass
 from apps.employers.models import Programme
 from apps.employers.pricing import format_month, parse_month
+from apps.members.models import Guardianship
 from apps.members.selectors import child_list
 
 from ..models import Application, Enrolment
@@ -46,7 +47,15 @@ class ApplicationQuoteOutput(serializers.Serializer):
     several_prices = serializers.BooleanField()
 
 
-@extend_schema_field(ApplicationQuoteOutput)
+# The stored quote has ApplicationQuoteOutput's keys when it was made by applying; applications
+# recorded by union staff or older ones may hold none, so no key is promised.
+@extend_schema_field(
+    {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "The quote as shown when applying (ApplicationQuoteOutput's keys).",
+    }
+)
 class QuoteJson(serializers.JSONField):
     """The quote as it was shown when applying (kept as submitted)."""
 
@@ -55,7 +64,9 @@ class _ApplicationBase(serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display", read_only=True)
     applicant_name = serializers.CharField(source="applicant.full_name", read_only=True)
     programme_name = serializers.CharField(source="programme.name", read_only=True)
-    employer_name = serializers.CharField(source="employer.name", read_only=True, default=None)
+    employer_name = serializers.CharField(
+        source="employer.name", read_only=True, default=None, allow_null=True
+    )
     age_class_label = serializers.CharField(source="get_age_class_display", read_only=True)
     start_month = MonthField(read_only=True)
 
@@ -76,7 +87,9 @@ class ApplicationOutput(_ApplicationBase):
     child_name = serializers.CharField(source="child.full_name", read_only=True)
     child_birth_date = serializers.DateField(source="child.birth_date", read_only=True)
     centre_name = serializers.CharField(source="centre.name", read_only=True)
-    class_name = serializers.CharField(source="centre_class.name", read_only=True, default=None)
+    class_name = serializers.CharField(
+        source="centre_class.name", read_only=True, default=None, allow_null=True
+    )
     place_in_line = serializers.IntegerField(read_only=True, allow_null=True)
     quote = QuoteJson(read_only=True)
 
@@ -122,13 +135,35 @@ class OwnChildField(serializers.PrimaryKeyRelatedField):
     default_error_messages = {"does_not_exist": gettext_lazy("Choose one of your own children.")}
 
     def get_queryset(self):
-        return child_list(user=self.context["request"].user)
+        # Only the child itself is needed here: not its guardians.
+        return child_list(user=self.context["request"].user).prefetch_related(None)
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class ApplyingChildField(OwnChildField):
+    """A child of the asking parent, loaded in one query with the parent's member record
+    (`child.applying_member`), who is the applicant."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not str(data).isdigit():
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        guardianship = (
+            Guardianship.objects.select_related("child", "guardian")
+            .filter(child_id=int(data), guardian__user=self.context["request"].user)
+            .first()
+        )
+        if guardianship is None:
+            self.fail("does_not_exist", pk_value=data)
+        child = guardianship.child
+        child.applying_member = guardianship.guardian
+        return child
 
 
 class ApplicationInput(serializers.Serializer):
-    child = OwnChildField()
+    child = ApplyingChildField()
     programme = serializers.PrimaryKeyRelatedField(
-        queryset=Programme.objects.all(),
+        # Its lead employer is most often the one confirming the applicant: loaded with it.
+        queryset=Programme.objects.select_related("lead_employer"),
         error_messages={"does_not_exist": gettext_lazy("Choose a programme open to you.")},
     )
     centre = serializers.PrimaryKeyRelatedField(

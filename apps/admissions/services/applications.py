@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,20 +23,69 @@ from ..errors import AdmissionsCode, conflict, refuse
 from ..models import Application
 from ..selectors.applications import place_in_line
 from ..selectors.quotes import application_quote
-from .moves import By, application_move, by_for
+from .moves import (
+    By,
+    application_move,
+    by_for,
+    move_allowed,
+    move_audit,
+    move_fields,
+    refuse_move,
+)
 from .notices import notify
-from .offers import give_back_and_fill, lock_application, queue_fill
-from .places import group_lock
+from .offers import (
+    give_back_and_fill,
+    lock_application,
+    notify_offered,
+    offer_deadline,
+    queue_fill,
+)
+from .places import NoPlace, group_lock, line_here, place_take
+from .records import Audit, audit_records
 
 State = Application.State
 Group = Programme.PriorityGroup
 MONTHS_AHEAD = 12
 NO_PRIORITY = 99
+OPEN_BEFORE_ENROLMENT = [state for state in Application.OPEN_STATES if state != State.ENROLLED]
 SIX_YEARS_IN_MONTHS = 72
 
 
-def _check_child(member: Member, child: Child) -> None:
-    if not Guardianship.objects.filter(child=child, guardian=member).exists():
+def _facts(*, member: Member, child: Child, programme: Programme, centre: Centre) -> dict:
+    """Everything applying checks in the database, in one query: guardianship, the centre in
+    the programme, open applications and enrolments of the child, and the applicant's active
+    employment at an employer of the programme (roster-verified first)."""
+    placed = Programme.centres.through.objects.filter(
+        programme_id=programme.pk,
+        centre_id=centre.pk,
+        centre__status=RegistrationStatus.APPROVED,
+    )
+    mine = Application.objects.filter(child_id=OuterRef("pk"))
+    guardian = Guardianship.objects.filter(child_id=OuterRef("pk"), guardian=member)
+    facts = {
+        "is_guardian": Exists(guardian),
+        "placed_here": Exists(placed),
+        "open_here": Exists(
+            mine.filter(programme_id=programme.pk, state__in=OPEN_BEFORE_ENROLMENT)
+        ),
+        "enrolled": Exists(mine.filter(state=State.ENROLLED)),
+    }
+    if programme.delivery_model != Programme.DeliveryModel.FEDERATION:
+        listed = Programme.employers.through.objects.filter(
+            programme_id=programme.pk, employer_id=OuterRef("employer_id")
+        )
+        employments = (
+            Employment.objects.filter(member=member, status=Employment.Status.ACTIVE)
+            .filter(Q(employer_id=programme.lead_employer_id) | Exists(listed))
+            .order_by(Case(When(verified_by=Employment.VerifiedBy.ROSTER, then=0), default=1), "pk")
+        )
+        facts["employer_id"] = Subquery(employments.values("employer_id")[:1])
+        facts["verified_by"] = Subquery(employments.values("verified_by")[:1])
+    return Child.objects.filter(pk=child.pk).annotate(**facts).values(*facts).get()
+
+
+def _check_child(child: Child, facts: dict) -> None:
+    if not facts["is_guardian"]:
         raise refuse("child", _("Choose one of your own children."))
     if child.anonymised_at is not None:
         raise refuse("child", _("This child's record has been anonymised."))
@@ -56,11 +105,8 @@ def _check_start_month(start_month: date) -> date:
     return start_month
 
 
-def _check_place(programme: Programme, centre: Centre, child: Child, age_class: str, month):
-    if (
-        centre.status != RegistrationStatus.APPROVED
-        or not programme.centres.filter(pk=centre.pk).exists()
-    ):
+def _check_place(facts: dict, child: Child, age_class: str, month) -> None:
+    if not facts["placed_here"]:
         raise refuse("centre", _("This programme does not place children at this centre."))
     if age_class not in AgeClass.values:
         raise refuse("age_class", _("Choose one of the age classes."))
@@ -82,17 +128,14 @@ def _check_place(programme: Programme, centre: Centre, child: Child, age_class: 
         )
 
 
-def _check_child_free(child: Child, programme: Programme) -> None:
-    open_here = Application.objects.filter(
-        child=child, programme=programme, state__in=Application.OPEN_STATES
-    )
-    if open_here.exclude(state=State.ENROLLED).exists():
+def _check_child_free(facts: dict) -> None:
+    if facts["open_here"]:
         raise conflict(
             _("This child already has an open application for this programme."),
             code=AdmissionsCode.DUPLICATE_APPLICATION,
             field="child",
         )
-    if Application.objects.filter(child=child, state=State.ENROLLED).exists():
+    if facts["enrolled"]:
         raise conflict(
             _("This child is already enrolled; one enrolment per child at a time."),
             code=AdmissionsCode.ALREADY_ENROLLED,
@@ -100,23 +143,24 @@ def _check_child_free(child: Child, programme: Programme) -> None:
         )
 
 
-def confirming_employment(member: Member, programme: Programme) -> tuple[Employer | None, bool]:
+def _confirming_employment(
+    member: Member, programme: Programme, facts: dict
+) -> tuple[Employer | None, bool]:
     """(employer that confirms the application, whether the roster already does). Federation
     programmes need no employer: a verified membership is enough."""
     if programme.delivery_model == Programme.DeliveryModel.FEDERATION:
         return None, True
-    eligible = {programme.lead_employer_id, *programme.employers.values_list("pk", flat=True)}
-    employments = Employment.objects.filter(
-        member=member, status=Employment.Status.ACTIVE, employer_id__in=eligible
-    ).select_related("employer")
-    employments = sorted(employments, key=lambda e: (e.verified_by != "roster", e.pk))
-    if not employments:
+    employer_id = facts["employer_id"]
+    if employer_id is None:
         return None, False
-    employment = employments[0]
-    by_roster = employment.verified_by == Employment.VerifiedBy.ROSTER or bool(
-        roster_match(employer=employment.employer, member=member)
+    if employer_id == programme.lead_employer_id:
+        employer = programme.lead_employer
+    else:
+        employer = Employer.objects.get(pk=employer_id)
+    by_roster = facts["verified_by"] == Employment.VerifiedBy.ROSTER or bool(
+        roster_match(employer=employer, member=member)
     )
-    return employment.employer, by_roster
+    return employer, by_roster
 
 
 def priority_for(
@@ -142,10 +186,11 @@ def priority_for(
     return (wanted.index(groups[0]) if groups else NO_PRIORITY), groups
 
 
-def _insert(application: Application) -> Application:
+def _insert(application: Application, audits: list[Audit]) -> Application:
+    """Insert the application and record its moves. No savepoint: a refusal here ends the
+    service's transaction, which rolls back as a whole."""
     try:
-        with transaction.atomic():
-            application.save()
+        application.save()
     except IntegrityError:
         # A concurrent submission for the same child got there first.
         raise conflict(
@@ -153,6 +198,7 @@ def _insert(application: Application) -> Application:
             code=AdmissionsCode.DUPLICATE_APPLICATION,
             field="child",
         ) from None
+    audit_records(audits)
     return application
 
 
@@ -175,20 +221,21 @@ def application_check(
 ) -> Checked:
     """Every rule of applying that needs no lock, each refusal naming its field; writes nothing
     (the apply page runs it for its preview)."""
-    _check_child(member, child)
+    facts = _facts(member=member, child=child, programme=programme, centre=centre)
+    _check_child(child, facts)
     month = _check_start_month(start_month)
     refusal = programme_refusal(member=member, programme=programme, month=month)
     if refusal:
         raise refuse("programme", refusal, code=AdmissionsCode.NOT_ELIGIBLE)
-    _check_place(programme, centre, child, age_class, month)
-    employer, confirmed_by_roster = confirming_employment(member, programme)
+    _check_place(facts, child, age_class, month)
+    employer, confirmed_by_roster = _confirming_employment(member, programme, facts)
     if programme.delivery_model != Programme.DeliveryModel.FEDERATION and employer is None:
         raise refuse(
             "programme",
             _("This programme is for workers of the employers it lists."),
             code=AdmissionsCode.NOT_ELIGIBLE,
         )
-    _check_child_free(child, programme)
+    _check_child_free(facts)
     quote = application_quote(
         member=member,
         programme=programme,
@@ -210,7 +257,6 @@ def application_check(
     return Checked(month, employer, confirmed_by_roster, quote)
 
 
-@transaction.atomic
 def application_submit(
     *,
     member: Member,
@@ -224,7 +270,11 @@ def application_submit(
 ) -> Application:
     """Apply for a place. When the roster (or a verified membership, for federation
     programmes) already confirms the applicant, the application goes straight on to an offer
-    if a place is free and the child is first in line, else to the waiting list."""
+    if a place is free and the child is first in line, else to the waiting list.
+
+    The rules are read first, outside the transaction, so a refusal leaves the caller's
+    transaction untouched; the writes then run in one transaction without a savepoint of
+    their own (a concurrent duplicate, the only refusal there, rolls the caller back too)."""
     checked = application_check(
         member=member,
         child=child,
@@ -240,34 +290,99 @@ def application_submit(
         month=checked.month,
         shift_worker=shift_worker,
     )
-    # Lock before inserting: submission time then follows the order in which the line is read.
-    group_lock((centre.pk, age_class))
-    _check_child_free(child, programme)
-    application = _insert(
-        Application(
+    with transaction.atomic(savepoint=False):
+        return _submit_checked(
+            member=member,
             child=child,
-            applicant=member,
-            employer=checked.employer,
             programme=programme,
             centre=centre,
             age_class=age_class,
-            start_month=checked.month,
-            priority_rank=rank,
-            priority_groups=groups,
-            quote=checked.quote,
+            checked=checked,
+            rank=rank,
+            groups=groups,
+            actor=actor,
         )
+
+
+def _submit_checked(
+    *, member, child, programme, centre, age_class, checked: Checked, rank, groups, actor
+) -> Application:
+    # Lock before inserting: submission time then follows the order in which the line is read.
+    group_lock((centre.pk, age_class))
+    application = Application(
+        child=child,
+        applicant=member,
+        employer=checked.employer,
+        programme=programme,
+        centre=centre,
+        age_class=age_class,
+        start_month=checked.month,
+        priority_rank=rank,
+        priority_groups=groups,
+        quote=checked.quote,
     )
-    audit_record(
+    submitted = Audit(
         actor=actor,
         action="application.submitted",
         target=application,
         to_state=State.SUBMITTED,
         changes={"priority_groups": groups},
     )
-    if checked.confirmed_by_roster:
+    if actor is not None and actor.pk == member.user_id:
+        member.user = actor  # the parent's notices go to the user acting: no query for it
+    application.place_in_line = None  # set when it joins the waiting list (as the lists do)
+    if not checked.confirmed_by_roster:
+        _insert(application, [submitted])
+        notify(application, "confirmation_needed")
+        return application
+    return _confirmed_at_once(application, submitted)
+
+
+def _confirmed_at_once(application: Application, submitted: Audit) -> Application:
+    """The roster confirms the applicant: insert the application straight in the state its
+    moves end in (submitted → employment confirmed → offered or waiting), each move audited.
+    When the line is not simply "free place and nobody ahead", fill it move by move instead."""
+    line = line_here(application)
+    if line.room and line.ahead_in_group:
+        _insert(application, [submitted])
         return _confirmed(application, actor=None, by=By.SYSTEM)
-    notify(application, "confirmation_needed")
+    audits = [submitted, _system_move(application, State.EMPLOYMENT_CONFIRMED)]
+    place = None
+    if line.room:
+        try:
+            place = place_take(application=application)
+        except NoPlace:
+            place = None  # the programme's bought places are all taken: it waits
+    if place is None:
+        audits.append(_system_move(application, State.WAITING))
+        _insert(application, audits)
+        application.place_in_line = line.ahead_in_line + 1
+        notify(application, "waiting", place=application.place_in_line)
+        return application
+    class_id, agreement_id = place
+    application.centre_class = place.centre_class
+    audits.append(
+        _system_move(
+            application,
+            State.OFFERED,
+            centre_class_id=class_id,
+            place_agreement_id=agreement_id,
+            offer_expires_at=offer_deadline(application),
+            changes={"centre_class": class_id, "place_agreement": agreement_id},
+        )
+    )
+    _insert(application, audits)
+    notify_offered(application)
     return application
+
+
+def _system_move(application: Application, to_state: str, *, changes=None, **fields) -> Audit:
+    """Make a move of the table's system rows on the unsaved application; its audit record."""
+    from_state = application.state
+    if not move_allowed(from_state, to_state, By.SYSTEM):
+        raise refuse_move(application, to_state, By.SYSTEM)
+    move_fields(application, to_state=to_state, **fields)
+    return move_audit(application, from_state=from_state, actor=None, by=By.SYSTEM, changes=changes)
 
 
 def _confirmed(application: Application, *, actor, by: By) -> Application:
@@ -282,7 +397,8 @@ def _confirmed(application: Application, *, actor, by: By) -> Application:
     application.refresh_from_db()
     if application.state == State.EMPLOYMENT_CONFIRMED:
         application_move(application=application, to_state=State.WAITING, actor=None, by=By.SYSTEM)
-        notify(application, "waiting", place=place_in_line(application))
+        application.place_in_line = place_in_line(application)
+        notify(application, "waiting", place=application.place_in_line)
     return application
 
 

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.services import audit_record
-
 from ..errors import AdmissionsCode, AdmissionsError, full_clean_or_refuse
 from ..models import Application
+from .records import Audit, audit_records
 
 State = Application.State
 
@@ -140,7 +139,6 @@ def application_lock(application: Application | int) -> Application:
     )
 
 
-@transaction.atomic
 def application_move(
     *,
     application: Application,
@@ -152,12 +150,36 @@ def application_move(
     **fields,
 ) -> Application:
     """Move a locked application to `to_state` if the table allows it for `by` (default: the
-    actor's role), setting `fields` too; audited. Refuses with nothing changed otherwise."""
+    actor's role), setting `fields` too; audited. Refuses with nothing changed otherwise.
+
+    The caller's service holds the transaction: every refusal comes before the first write,
+    so the move needs no savepoint of its own."""
     by = by or by_for(actor)
     if not move_allowed(application.state, to_state, by):
         raise refuse_move(application, to_state, by)
     reason = reason_checked(to_state, reason)
     from_state = application.state
+    moved = move_fields(application, to_state=to_state, reason=reason, **fields)
+    full_clean_or_refuse(moved, exclude=FOREIGN_KEYS, validate_constraints=False)
+    with transaction.atomic(savepoint=False):
+        moved.save()
+        audit_records(
+            [
+                move_audit(
+                    moved,
+                    from_state=from_state,
+                    actor=actor,
+                    by=by,
+                    reason=reason,
+                    changes=changes,
+                )
+            ]
+        )
+    return moved
+
+
+def move_fields(application: Application, *, to_state: str, reason: str = "", **fields):
+    """Set the state and what goes with it on `application` (in memory; nothing saved)."""
     application.state = to_state
     application.state_changed_at = timezone.now()
     if to_state in REASON_REQUIRED or reason:
@@ -168,15 +190,19 @@ def application_move(
         application.centre_class = application.place_agreement = None
     if to_state != State.OFFERED:
         application.offer_expires_at = None
-    full_clean_or_refuse(application, exclude=FOREIGN_KEYS, validate_constraints=False)
-    application.save()
-    audit_record(
+    return application
+
+
+def move_audit(
+    application: Application, *, from_state: str, actor, by: By, reason="", changes=None
+) -> Audit:
+    """The audit record of the move `application` just made (who, when, from, to, why)."""
+    return Audit(
         actor=actor,
-        action=f"application.{to_state}",
+        action=f"application.{application.state}",
         target=application,
         from_state=from_state,
-        to_state=to_state,
+        to_state=application.state,
         reason=reason,
         changes={"by": str(by), **(changes or {})},
     )
-    return application

@@ -6,16 +6,18 @@ recipient's language. Employer admins never get a child's name: only the applica
 
 from __future__ import annotations
 
+import re
+
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from apps.centres.models import AgeClass, CentreAdmin
 from apps.core.redaction import redact
-from apps.core.services import notice_send
 from apps.employers.models import EmployerAdmin
 from apps.employers.pricing import format_month
 
 from ..models import Application
+from .records import notices_send
 
 PARENT, CENTRE, EMPLOYER = "parent", "centre", "employer"
 
@@ -134,19 +136,30 @@ def _fill(message, values: dict):
     return lazy(lambda: str(message) % {k: str(v) for k, v in values.items()}, str)()
 
 
-def _values(application: Application, extra: dict) -> dict:
-    centre_class = application.centre_class
-    return {
-        "child": application.child.full_name,
-        "applicant": application.applicant.full_name,
-        "programme": application.programme.name,
-        "centre": application.centre.name,
-        "employer": application.employer.name if application.employer else "",
-        "age_class": AgeClass(application.age_class).label,
-        "month": format_month(application.start_month),
-        "class_name": centre_class.name if centre_class else "",
-        **extra,
+# Each value is read only when a message names it: a notice costs no query for a row it
+# does not mention (e.g. the class of an offer, the employer of a waiting family).
+VALUES = {
+    "child": lambda a: a.child.full_name,
+    "applicant": lambda a: a.applicant.full_name,
+    "programme": lambda a: a.programme.name,
+    "centre": lambda a: a.centre.name,
+    "employer": lambda a: a.employer.name if a.employer_id else "",
+    "age_class": lambda a: AgeClass(a.age_class).label,
+    "month": lambda a: format_month(a.start_month),
+    "class_name": lambda a: a.centre_class.name if a.centre_class_id else "",
+}
+NAMES = re.compile(r"%\((\w+)\)s")
+
+
+def _values(application: Application, event: str, extra: dict) -> dict:
+    named = {
+        name
+        for title, body in MESSAGES[event].values()
+        # Every translation keeps the placeholders, so the current language's text will do.
+        for name in NAMES.findall(f"{title} {body}")
     }
+    values = {name: VALUES[name](application) for name in named if name in VALUES}
+    return {**values, **extra}
 
 
 def _recipients(application: Application, audience: str) -> list:
@@ -171,15 +184,13 @@ LINKS = {
 
 def notify(application: Application, event: str, *, reason: str = "", **extra) -> None:
     """Send the event's notices to each audience it names (none for unknown recipients)."""
-    values = _values(application, {"reason": redact(reason), **extra})
+    values = _values(application, event, {"reason": redact(reason), **extra})
+    notices = []
     for audience, (title, body) in MESSAGES[event].items():
         # The employer's notice names the applicant, never the child.
         if audience == EMPLOYER:
             values = {**values, "child": ""}
+        link = LINKS[audience].format(pk=application.pk)
         for user in _recipients(application, audience):
-            notice_send(
-                recipient=user,
-                title=_fill(title, values),
-                body=_fill(body, values),
-                link=LINKS[audience].format(pk=application.pk),
-            )
+            notices.append((user, _fill(title, values), _fill(body, values), link))
+    notices_send(notices)

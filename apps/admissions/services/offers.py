@@ -47,9 +47,15 @@ def lock_application(application: Application | int) -> Application:
     raise RuntimeError("the application kept changing place group while being locked")
 
 
-def _deadline(application: Application) -> datetime:
+def offer_deadline(application: Application) -> datetime:
+    """When an offer made now expires: after the programme's days to answer (default 7)."""
     days = application.programme.offer_days or DEFAULT_OFFER_DAYS
     return timezone.now() + timedelta(days=days)
+
+
+def notify_offered(application: Application) -> None:
+    deadline = timezone.localtime(application.offer_expires_at).strftime("%Y-%m-%d %H:%M")
+    notify(application, "offered", deadline=deadline)
 
 
 def _offer(application: Application, *, class_id: int, agreement_id, actor, by: By, reason=""):
@@ -61,11 +67,10 @@ def _offer(application: Application, *, class_id: int, agreement_id, actor, by: 
         reason=reason,
         centre_class_id=class_id,
         place_agreement_id=agreement_id,
-        offer_expires_at=_deadline(application),
+        offer_expires_at=offer_deadline(application),
         changes={"centre_class": class_id, "place_agreement": agreement_id},
     )
-    deadline = timezone.localtime(moved.offer_expires_at).strftime("%Y-%m-%d %H:%M")
-    notify(moved, "offered", deadline=deadline)
+    notify_offered(moved)
     return moved
 
 

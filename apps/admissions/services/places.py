@@ -3,7 +3,8 @@
 How capacity is guarded (DESIGN: "guarded in the database"):
 - Every counter change is one conditional UPDATE (`places_taken < capacity`), and the
   CheckConstraints on CentreClass and PlaceAgreement refuse anything above capacity anyway.
-  The agreement place and the class place are taken in one savepoint: both or neither.
+  The agreement place and the class place are taken both or neither: the agreement's is given
+  back at once when no class has room.
 - Every change to the places of one centre's age class, and every offer from its queues, runs
   under `pg_advisory_xact_lock` keyed on (centre, age class), held until commit. The key is
   the place group rather than (programme, centre, age class) because a class is shared by every
@@ -19,12 +20,13 @@ How capacity is guarded (DESIGN: "guarded in the database"):
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import date
 
-from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db import connection
+from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquery
 
-from apps.centres.models import CentreClass
+from apps.centres.models import Centre, CentreClass
 from apps.employers.models import PlaceAgreement, Programme
 from apps.employers.selectors.programmes import agreement_valid_in
 
@@ -82,7 +84,7 @@ def _take_agreement(ids: list[int]) -> int | None:
     return None
 
 
-def _class_ids(centre_id: int, age_class: str) -> list[int]:
+def _classes_with_room(centre_id: int, age_class: str) -> list[CentreClass]:
     # Cheapest class with room first: that is the price the quote showed (lowest with room).
     return list(
         CentreClass.objects.filter(
@@ -90,20 +92,33 @@ def _class_ids(centre_id: int, age_class: str) -> list[int]:
             age_class=age_class,
             is_active=True,
             places_taken__lt=F("capacity"),
-        )
-        .order_by("monthly_price", "id")
-        .values_list("id", flat=True)
+        ).order_by("monthly_price", "id")
     )
 
 
-def _take_class(ids: list[int]) -> int | None:
-    for pk in ids:
+def _take_class(classes: list) -> CentreClass | int | None:
+    """The first of `classes` (rows, or ids) that still had room, now one place fuller."""
+    for centre_class in classes:
+        pk = getattr(centre_class, "pk", centre_class)
         taken = CentreClass.objects.filter(
             pk=pk, is_active=True, places_taken__lt=F("capacity")
         ).update(places_taken=F("places_taken") + 1)
         if taken:
-            return pk
+            return centre_class
     return None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place taken: its class (the row when it was read, else None) and agreement. Unpacks
+    as (class id, agreement id)."""
+
+    class_id: int
+    agreement_id: int | None
+    centre_class: CentreClass | None = None
+
+    def __iter__(self):
+        return iter((self.class_id, self.agreement_id))
 
 
 def place_take(
@@ -112,9 +127,9 @@ def place_take(
     age_class: str | None = None,
     month: date | None = None,
     centre_class_id: int | None = None,
-) -> tuple[int, int | None]:
-    """Take one place for `application` (caller holds the group lock); returns (class id,
-    agreement id or None). Raises NoPlace, having changed nothing, when there is none.
+) -> Place:
+    """Take one place for `application` (caller holds the group lock); returns the Place
+    (class id, agreement id or None). Raises NoPlace, having changed nothing, when there is none.
 
     `age_class` and `month` (for the agreements' validity) default to the application's; the
     ageing run passes the next age class and the current month. `centre_class_id` asks for
@@ -122,29 +137,36 @@ def place_take(
     """
     age_class = age_class or application.age_class
     programme = application.programme
-    with transaction.atomic():  # a savepoint: the agreement place goes back if no class has room
-        agreements = agreement_ids_for(
-            programme_id=programme.pk,
-            centre_id=application.centre_id,
-            age_class=age_class,
-            month=month or application.start_month,
-        )
-        agreement_id = None
-        if agreements:
-            agreement_id = _take_agreement(agreements)
-            if agreement_id is None:
-                raise NoPlace("agreement")
-        elif programme.delivery_model != Programme.DeliveryModel.OWN_CENTRE:
-            # Only an employer's own centre places children without bought places.
+    agreements = agreement_ids_for(
+        programme_id=programme.pk,
+        centre_id=application.centre_id,
+        age_class=age_class,
+        month=month or application.start_month,
+    )
+    agreement_id = None
+    if agreements:
+        agreement_id = _take_agreement(agreements)
+        if agreement_id is None:
             raise NoPlace("agreement")
-        if centre_class_id:
-            classes = [centre_class_id]
-        else:
-            classes = _class_ids(application.centre_id, age_class)
-        class_id = _take_class(classes)
-        if class_id is None:
-            raise NoPlace("class")
-    return class_id, agreement_id
+    elif programme.delivery_model != Programme.DeliveryModel.OWN_CENTRE:
+        # Only an employer's own centre places children without bought places.
+        raise NoPlace("agreement")
+    if centre_class_id:
+        classes = [centre_class_id]
+    else:
+        classes = _classes_with_room(application.centre_id, age_class)
+    taken = _take_class(classes)
+    if taken is None:
+        if agreement_id is not None:
+            # Both or neither: give the agreement place back (under the same group lock, so
+            # no one saw it taken) rather than pay a savepoint on every take.
+            PlaceAgreement.objects.filter(pk=agreement_id).update(
+                places_taken=F("places_taken") - 1
+            )
+        raise NoPlace("class")
+    if isinstance(taken, CentreClass):
+        return Place(taken.pk, agreement_id, taken)
+    return Place(taken, agreement_id)
 
 
 def place_release(*, centre_class_id: int, agreement_id: int | None) -> None:
@@ -169,6 +191,50 @@ def group_has_room(centre_id: int, age_class: str) -> bool:
     return CentreClass.objects.filter(
         centre_id=centre_id, age_class=age_class, is_active=True, places_taken__lt=F("capacity")
     ).exists()
+
+
+@dataclass(frozen=True)
+class Line:
+    room: bool  # a class of the group has a free place
+    ahead_in_group: int  # in the group's queue, ahead of a newcomer of this rank
+    ahead_in_line: int  # the same, in the newcomer's own programme (its place in line - 1)
+
+
+def line_here(application: Application) -> Line:
+    """For a newcomer to the group's queue (caller holds the group lock, so nobody joins
+    meanwhile): is there room, and how many are ahead of it; one query."""
+    ahead = Application.objects.filter(
+        centre_id=application.centre_id,
+        age_class=application.age_class,
+        state__in=QUEUE_STATES,
+        priority_rank__lte=application.priority_rank,
+    ).order_by()
+    in_line = ahead.filter(programme_id=application.programme_id)
+    room = CentreClass.objects.filter(
+        centre_id=OuterRef("pk"),
+        age_class=application.age_class,
+        is_active=True,
+        places_taken__lt=F("capacity"),
+    )
+    row = (
+        Centre.objects.filter(pk=application.centre_id)
+        .annotate(
+            room=Exists(room),
+            ahead_in_group=_count(ahead),
+            ahead_in_line=_count(in_line),
+        )
+        .values("room", "ahead_in_group", "ahead_in_line")
+        .get()
+    )
+    return Line(**row)
+
+
+def _count(rows) -> Subquery:
+    # COUNT as a plain function keeps the subquery free of GROUP BY: one row, one number.
+    return Subquery(
+        rows.annotate(n=Func(F("id"), function="COUNT")).values("n"),
+        output_field=IntegerField(),
+    )
 
 
 def next_in_line(
