@@ -8,6 +8,8 @@ name, budgets by scheme and year, and an owner with a current account is left al
 - 凯达: the places it bought at 伍博, per bought place;
 - the industry union federation: the welfare childcare subsidy, from union funds;
 - the city: the unit grant, 20,000 yuan plus 1,000 per enrolled child, at most 70,000 a unit.
+
+Then the demo payout runs over them (demo_payouts.py): one paid, one approved, one calculated.
 """
 
 from datetime import date
@@ -23,6 +25,7 @@ from apps.employers.demo_registry import DEMO_EMPLOYER_CODES, FAMILIES
 from apps.employers.models import Employer, Programme
 from apps.members.models import Member
 
+from . import demo_payouts
 from .models import BankAccount, Budget, SubsidyScheme
 from .services.accounts import bank_account_check, bank_account_submit, current_account
 from .services.budgets import budget_create
@@ -124,3 +127,4 @@ def seed(*, stdout) -> None:
         f"budgets: {Budget.objects.count()}, bank accounts: {BankAccount.objects.count()} "
         f"({accounts} new)"
     )
+    demo_payouts.seed(stdout=stdout)

@@ -1,7 +1,8 @@
 """Demo payout runs over the demo enrolments, made through the services: the month before last
 paid (approved by a second staff member, exported, and the bank's return imported), last month
 approved, and this month's unit-grant round calculated. Idempotent: a period that has a live run
-is only moved on to the state it should have. The lead calls `seed` after the subsidies demo.
+is only moved on to the state it should have. The subsidies demo (demo.py) calls `seed` last,
+so `seed_demo` makes these runs.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from apps.core.models import AuditRecord, Notice
 from apps.core.pii import sensitive_lookup
@@ -77,7 +78,7 @@ def test_account_number_is_normalised_from_spaces_hyphens_and_full_width_digits(
 def test_an_account_number_that_is_not_12_to_30_digits_is_refused(number, message):
     member = MemberFactory()
 
-    with pytest.raises(SubsidyError) as refusal:
+    with translation.override("en"), pytest.raises(SubsidyError) as refusal:
         _submit(member, number=number)
 
     assert refusal.value.fields == {"account_number": [message]}

@@ -57,8 +57,9 @@ def test_a_bad_number_is_shown_on_its_field(client):
         reverse("subsidies:parent-bank-account"), {**FORM, "account_number": "12345"}
     )
 
+    # The portal speaks Chinese: "Enter an account number of 12 to 30 digits; this one has 5."
     assert response.context["form"].errors == {
-        "account_number": ["Enter an account number of 12 to 30 digits; this one has 5."]
+        "account_number": ["账号应为 12 至 30 位数字,当前为 5 位。"]
     }
     assert not BankAccount.objects.exists()
 

@@ -1,15 +1,15 @@
 """The payout-run API, union staff only: start, progress, resume, approve (four eyes), cancel,
 export, bank return, lines and report; an approved run refuses every change."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.subsidies.models import PayoutLine, PayoutRun
-from apps.subsidies.services import payouts
+from apps.subsidies.services import payout_calculation, payout_dispatch, payouts
 from tests.members.factories import MemberFactory
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 from tests.subsidies.test_payout_support import URLCONF, account, attendance, compute, start
@@ -99,6 +99,35 @@ def test_the_detail_shows_progress(staff_client, scheme):
     body = staff_client.get(_url("detail", run)).json()
 
     assert (body["chunks_done"], body["chunks_total"], body["progress_percent"]) == (1, 2, 50)
+
+
+@pytest.fixture
+def stuck_run(scheme):
+    run = start(chunk_size=1)
+    PayoutRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - timedelta(minutes=11))
+    return run
+
+
+def test_a_run_without_progress_for_ten_minutes_shows_stuck(staff_client, stuck_run):
+    body = staff_client.get(_url("detail", stuck_run)).json()
+
+    assert (body["status"], body["stuck"]) == ("calculating", True)
+
+
+def test_resuming_a_stuck_run_sends_its_unfinished_chunks_and_clears_stuck(
+    staff_client, stuck_run, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr(payout_dispatch, "send_chunks", lambda ids, queue=None: sent.append(ids))
+    payout_calculation.payout_chunk_compute(chunk_id=stuck_run.chunks.get(number=1).pk)
+    PayoutRun.objects.filter(pk=stuck_run.pk).update(
+        progressed_at=timezone.now() - timedelta(minutes=11)
+    )
+
+    response = staff_client.post(_url("resume", stuck_run))
+
+    assert (response.status_code, response.json()["stuck"]) == (200, False)
+    assert sent == [[stuck_run.chunks.get(number=2).pk]]
 
 
 def test_the_starter_is_refused_approval_with_a_clear_403(staff_client, scheme, union_staff):

@@ -5,19 +5,25 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from apps.core.models import AuditRecord
 from apps.subsidies import demo_payouts
 from apps.subsidies.models import PayoutLine, PayoutRun
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
-def test_the_demo_has_a_paid_an_approved_and_a_calculated_run_and_seeds_them_once(settings):
+def test_seed_demo_makes_a_paid_an_approved_and_a_calculated_run_and_seeds_them_once(settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=StringIO())
+    seeded = (PayoutRun.objects.count(), PayoutLine.objects.count(), AuditRecord.objects.count())
 
     demo_payouts.seed(stdout=StringIO())
-    demo_payouts.seed(stdout=StringIO())
 
+    assert (
+        PayoutRun.objects.count(),
+        PayoutLine.objects.count(),
+        AuditRecord.objects.count(),
+    ) == seeded
     runs = PayoutRun.objects.order_by("period")
     assert [(run.kind, run.status) for run in runs] == [
         ("monthly", "paid"),

@@ -2,15 +2,16 @@
 progress, buttons that call the services, the report and the bank sheets."""
 
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from apps.subsidies.models import PayoutLine, PayoutRun
-from apps.subsidies.services import payouts
+from apps.subsidies.services import payout_dispatch, payouts
 from tests.accounts.factories import UserFactory
 from tests.members.factories import MemberFactory
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
@@ -131,6 +132,27 @@ def test_the_bank_sheet_page_masks_accounts_and_the_file_has_them_in_full(staff,
     assert download["Cache-Control"] == "private, no-store"
 
 
+PAGES = {
+    "detail": ("get", "payout-run-detail", []),
+    "report": ("get", "payout-run-report", []),
+    "bank sheet": ("get", "payout-run-bank-sheet", ["employer"]),
+    "bank file": ("get", "payout-run-bank-file", ["employer"]),
+    "export button": ("post", "payout-run-action", ["export"]),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+@pytest.mark.parametrize("role", ["parent", "employer_admin", "centre_admin", "reviewer"])
+def test_no_other_role_reaches_a_runs_pages_or_its_bank_file(client, exported, role, page):
+    method, name, args = PAGES[page]
+    client.force_login(UserFactory(role=role))
+
+    response = getattr(client, method)(reverse(name, args=[exported.pk, *args]))
+
+    assert response.status_code == 403
+    assert b"6217000315000012345" not in response.content
+
+
 def test_a_funder_without_a_sheet_is_not_found(staff, exported):
     url = reverse("payout-run-bank-file", args=[exported.pk, "city"])
 
@@ -147,6 +169,57 @@ def test_the_admin_changelist_shows_progress_and_the_stuck_flag(staff, scheme):
 
     assert '<progress max="1" value="0"></progress> 0 / 1' in page
     assert "icon-no.svg" in page
+
+
+@pytest.fixture
+def stuck_run(scheme):
+    run = start()
+    PayoutRun.objects.filter(pk=run.pk).update(progressed_at=timezone.now() - timedelta(minutes=11))
+    return run
+
+
+@pytest.fixture
+def sent(monkeypatch):
+    calls = []
+    monkeypatch.setattr(
+        payout_dispatch, "send_chunks", lambda ids, queue=None: calls.append(list(ids))
+    )
+    return calls
+
+
+def test_a_run_without_progress_for_ten_minutes_shows_stuck_in_the_admin(staff, stuck_run):
+    page = staff.get(reverse("admin:subsidies_payoutrun_changelist")).content.decode()
+
+    assert "icon-yes.svg" in page
+    assert "icon-no.svg" not in page
+
+
+def test_a_stuck_run_shows_the_banner_and_the_resume_button_on_the_dashboard(staff, stuck_run):
+    page = staff.get(reverse("payout-run-detail", args=[stuck_run.pk])).content.decode()
+
+    assert '<p class="stuck" id="stuck-banner">' in page
+    assert f'action="/dashboard/payouts/{stuck_run.pk}/resume/"' in page
+
+
+def test_the_admin_resume_button_sends_the_unfinished_chunks_and_clears_stuck(
+    staff, stuck_run, sent
+):
+    url = reverse("admin:subsidies_payoutrun_step", args=[stuck_run.pk, "resume"])
+
+    response = staff.post(url)
+
+    assert response.status_code == 302
+    assert sent == [list(stuck_run.chunks.values_list("pk", flat=True))]
+    stuck_run.refresh_from_db()
+    assert payouts.is_stuck(stuck_run) is False
+
+
+def test_the_dashboard_resume_button_sends_the_unfinished_chunks(staff, stuck_run, sent):
+    staff.post(reverse("payout-run-action", args=[stuck_run.pk, "resume"]))
+
+    assert sent == [list(stuck_run.chunks.values_list("pk", flat=True))]
+    stuck_run.refresh_from_db()
+    assert payouts.is_stuck(stuck_run) is False
 
 
 def test_the_admin_changelist_search_finds_a_run_by_id(staff, scheme):

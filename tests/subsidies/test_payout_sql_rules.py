@@ -287,3 +287,24 @@ def test_unit_grant_lines_match_the_rules_with_cap_and_what_was_granted_before()
             ]
         )
     )
+
+
+def test_ten_bought_places_with_six_vacant_pay_the_centre_15000_and_no_line_per_child():
+    # 10 places at 1,500 bought, 4 children in them (6 vacant): 1,500 × 10 = 15,000.00 for the
+    # agreement, and the 4 children bring no per-child employer part on top.
+    agreement = PlaceAgreementFactory(places=10, agreed_monthly_price=D("1500.00"))
+    scheme = SchemeFactory(kind="employer_fee_part", programmes=[agreement.programme])
+    BudgetFactory(scheme=scheme, amount=D("1000000.00"))
+    account(centre=agreement.centre)
+    centre_class = CentreClassFactory(centre=agreement.centre)
+    for _n in range(4):
+        child_enrolment = enrol(
+            programme=agreement.programme, centre_class=centre_class, place_agreement=agreement
+        )
+        attendance(child_enrolment, 18)
+
+    run = compute(start())
+
+    assert list(run.lines.values_list("subject", "payee_kind", "centre", "amount", "status")) == [
+        (f"agreement:{agreement.pk}", "centre", agreement.centre_id, D("15000.00"), "payable")
+    ]

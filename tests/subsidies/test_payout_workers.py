@@ -38,6 +38,14 @@ def _wait_until(condition, timeout: float = 90) -> None:
         time.sleep(0.02)
 
 
+def _chunks_computed(worker, run: PayoutRun) -> int:
+    """How many of the run's chunks this worker computed, from its log (one JSON line each)."""
+    lines = worker.log_path.read_text(errors="replace").splitlines()
+    return sum(
+        1 for line in lines if '"payout chunk computed"' in line and f'"run": {run.pk},' in line
+    )
+
+
 def _calculated(run: PayoutRun) -> bool:
     run.refresh_from_db()
     return run.status == PayoutRun.Status.CALCULATED
@@ -77,8 +85,7 @@ def test_two_real_workers_compute_the_same_lines_as_one_process(celery_worker):
     seed_population(children=800, period=PERIOD, tag="pair")
     expected = _reference()
     queue = "payouts-pair"
-    celery_worker(queue=queue)
-    celery_worker(queue=queue)
+    workers = [celery_worker(queue=queue), celery_worker(queue=queue)]
 
     run, _created = payouts.payout_run_start(
         kind="monthly", period=PERIOD, actor=None, chunk_size=50, queue=queue
@@ -87,6 +94,9 @@ def test_two_real_workers_compute_the_same_lines_as_one_process(celery_worker):
 
     assert (line_snapshot(run), (run.total_amount, run.held_amount)) == expected
     assert len(set(run.chunks.values_list("done_at", flat=True))) == run.chunks_total
+    computed = [_chunks_computed(worker, run) for worker in workers]
+    assert min(computed) > 0, f"one worker did all the chunks: {computed}"
+    assert sum(computed) == run.chunks_total
 
 
 @pytest.mark.worker

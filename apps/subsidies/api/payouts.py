@@ -25,8 +25,10 @@ class PayoutRunOutput(serializers.ModelSerializer):
     kind = inline_choice(PayoutRun.Kind.choices)
     status = inline_choice(PayoutRun.Status.choices)
     status_label = serializers.CharField(source="get_status_display")
-    started_by = serializers.CharField(source="started_by.username", default=None)
-    approved_by = serializers.CharField(source="approved_by.username", default=None)
+    started_by = serializers.CharField(source="started_by.username", default=None, allow_null=True)
+    approved_by = serializers.CharField(
+        source="approved_by.username", default=None, allow_null=True
+    )
     total_amount = Money()
     held_amount = Money()
     progress_percent = serializers.SerializerMethodField()
