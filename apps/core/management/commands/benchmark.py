@@ -96,7 +96,7 @@ class Command(BaseCommand):
             _use_database(main_name)
             if not keep_database:
                 _drop_database(bench_name)
-        figures["peak_rss_mb"] = peak_rss_mb()
+        figures.setdefault("peak_rss_mb", peak_rss_mb())
         self.stdout.write(json.dumps(figures, ensure_ascii=False))
 
 
