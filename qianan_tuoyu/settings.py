@@ -182,6 +182,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=30 * 60)
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_MAX_LIFETIME_SECONDS = env.int("SESSION_MAX_LIFETIME_SECONDS", default=12 * 60 * 60)
 
+# Password-reset links go out by email: printed on the console in development, else over SMTP.
+vars().update(
+    env.email_url("EMAIL_URL", default="consolemail://" if DEBUG else "smtp://127.0.0.1:25")
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@tuoyu.qianan.gov.cn")
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
+
 # Days after a child's last enrolment ended (and nothing is owed) before their data is anonymised.
 CHILD_DATA_RETENTION_DAYS = env.int("CHILD_DATA_RETENTION_DAYS", default=365)
 SESSION_COOKIE_HTTPONLY = True
@@ -214,6 +221,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "apps.core.api.exception_handler",
+    "DEFAULT_METADATA_CLASS": "apps.core.api.DescriptionMetadata",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"]
     + (["rest_framework.renderers.BrowsableAPIRenderer"] if DEBUG else []),
 }
@@ -229,6 +237,8 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "apps.core.openapi.add_error_responses",
+        "apps.core.openapi.describe_local_times",
+        "apps.core.openapi.role_views_match_any",
     ],
     # Several models share field names such as "status"; name their enums explicitly.
     "ENUM_NAME_OVERRIDES": {

@@ -81,7 +81,9 @@ class CentreManagedOutput(CentreDirectoryOutput):
 
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     filing_status_label = serializers.CharField(source="get_filing_status_display", read_only=True)
-    federation_name = serializers.CharField(source="federation.name", read_only=True, default=None)
+    federation_name = serializers.CharField(
+        source="federation.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta(CentreDirectoryOutput.Meta):
         fields = [*CentreDirectoryOutput.Meta.fields, "credit_code", "operator"]

@@ -8,12 +8,27 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
+from rest_framework.metadata import SimpleMetadata
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 
 from .errors import DomainError, ErrorCode
 
 logger = logging.getLogger(__name__)
+
+
+class DescriptionMetadata(SimpleMetadata):
+    """OPTIONS answers the endpoint's name, description and formats. DRF's default also builds
+    every writable serializer to describe its fields, which fails on views that choose their
+    serializer per method or role; the OpenAPI schema at /api/schema/ describes them instead."""
+
+    def determine_metadata(self, request, view) -> dict:
+        metadata = super().determine_metadata(request, view)
+        metadata.pop("actions", None)
+        return metadata
+
+    def determine_actions(self, request, view) -> dict:
+        return {}
 
 
 class StandardPagination(PageNumberPagination):

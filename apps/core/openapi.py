@@ -43,3 +43,33 @@ def add_error_responses(result, generator, request, public):
                     },
                 )
     return result
+
+
+# DRF writes times as "HH:MM[:SS[.ffffff]]" without an offset; JSON Schema's "time" format
+# requires one, so a client validating strictly would refuse every time we send.
+LOCAL_TIME = {"type": "string", "pattern": r"^\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?$"}
+
+
+def describe_local_times(result, generator, request, public):
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("type") == "string" and node.get("format") == "time":
+                del node["format"]
+                node.setdefault("pattern", LOCAL_TIME["pattern"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(result)
+    return result
+
+
+def role_views_match_any(result, generator, request, public):
+    """A `...ByRole` component lists what each role may see; a fuller view also matches the
+    narrower one, so the body matches any of them (anyOf), not exactly one (oneOf)."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("ByRole") and "oneOf" in schema:
+            schema["anyOf"] = schema.pop("oneOf")
+    return result

@@ -75,3 +75,16 @@ class ScopeRateThrottle(BaseThrottle):
 
     def wait(self) -> float | None:
         return getattr(self, "_wait", None)
+
+
+class PerUserScopeRateThrottle(ScopeRateThrottle):
+    """Counted per signed-in account, not per address: a factory's workers share one address,
+    and a password guessed from many addresses is still one account's."""
+
+    def allow_request(self, request, view) -> bool:
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return True
+        scope = getattr(view, "throttle_scope", view.__class__.__name__)
+        limit = getattr(view, "throttle_limit", 10)
+        limited, self._wait = hit(scope, f"user:{request.user.pk}", limit=limit, period=self.period)
+        return not limited

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import IsParent, IsUnionStaff, role_permission
+from apps.core.ratelimit import PerUserScopeRateThrottle
 
 from . import selectors, services
 from .models import Child, Guardianship, Member, Union
@@ -27,8 +28,12 @@ class ReadOnly(BasePermission):
 
 class UnionOutput(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
-    area_name = serializers.CharField(source="area.name", read_only=True, default=None)
+    parent_name = serializers.CharField(
+        source="parent.name", read_only=True, default=None, allow_null=True
+    )
+    area_name = serializers.CharField(
+        source="area.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Union
@@ -59,7 +64,9 @@ class UnionDetailApi(generics.RetrieveAPIView):
 
 class MemberOutput(serializers.ModelSerializer):
     id_number_masked = serializers.CharField(read_only=True)
-    union_name = serializers.CharField(source="union.name", read_only=True, default=None)
+    union_name = serializers.CharField(
+        source="union.name", read_only=True, default=None, allow_null=True
+    )
     membership_label = serializers.CharField(source="get_membership_display", read_only=True)
 
     class Meta:
@@ -70,10 +77,15 @@ class MemberOutput(serializers.ModelSerializer):
 
 class MemberMeInput(serializers.Serializer):
     mobile = serializers.CharField(max_length=30)
+    password = serializers.CharField(
+        max_length=128,
+        write_only=True,
+        help_text="Your account password, entered again to confirm the change.",
+    )
 
     def validate(self, attrs):
         # Only the mobile number changes here; saying so beats silently ignoring a field.
-        others = sorted(set(self.initial_data) - {"mobile"})
+        others = sorted(set(self.initial_data) - {"mobile", "password"})
         if others:
             message = _("This field cannot be changed here.")
             raise serializers.ValidationError({name: [message] for name in others})
@@ -84,6 +96,10 @@ class MemberMeApi(APIView):
     """The signed-in parent's member record; only the mobile number can be changed."""
 
     permission_classes = [IsParent]
+    # Each wrong password is a guess at the parent's password: a few a minute is plenty.
+    throttle_classes = [PerUserScopeRateThrottle]
+    throttle_scope = "member-mobile-change"
+    throttle_limit = 10
 
     def _member(self, request) -> Member:
         return get_object_or_404(selectors.member_me(user=request.user))
@@ -98,7 +114,10 @@ class MemberMeApi(APIView):
         serializer = MemberMeInput(data=request.data)
         serializer.is_valid(raise_exception=True)
         member = services.member_update_mobile(
-            member=member, mobile=serializer.validated_data["mobile"], actor=request.user
+            member=member,
+            mobile=serializer.validated_data["mobile"],
+            actor=request.user,
+            password=serializer.validated_data["password"],
         )
         return Response(MemberOutput(member).data)
 

@@ -35,6 +35,7 @@ class MemberErrorCode(StrEnum):
     BIRTH_DATE_IN_FUTURE = "birth_date_in_future"
     CHILD_TOO_OLD = "child_too_old"
     TOO_MANY_GUARDIANS = "too_many_guardians"
+    PASSWORD_REQUIRED = "password_required"  # noqa: S105 (an error code)
 
 
 class MemberError(DomainError):
@@ -217,8 +218,18 @@ def member_update(
 
 
 @transaction.atomic
-def member_update_mobile(*, member: Member, mobile: str, actor: User | None) -> Member:
-    """Change the mobile number; the audit record says that it changed, never what to."""
+def member_update_mobile(
+    *, member: Member, mobile: str, actor: User | None, password: str | None = None
+) -> Member:
+    """Change the mobile number. A member changing their own enters their password again: a
+    session left open on a shared phone must not be enough to take over the number notices go
+    to (union staff correct numbers in the admin). The audit says that it changed, never what to."""
+    own_number = actor is not None and actor.pk == member.user_id
+    if own_number and not (password and actor.check_password(password)):
+        message = _("Enter your password again to change the mobile number.")
+        raise MemberError(
+            message, code=MemberErrorCode.PASSWORD_REQUIRED, fields={"password": [message]}
+        )
     mobile = member_check_mobile(mobile)
     if mobile == member.mobile:
         return member

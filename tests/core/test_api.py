@@ -122,3 +122,12 @@ def test_api_docs_page_references_no_other_host(client):
     urls += re.findall(r"""https?://[^\s"'<>)]+""", response.text)
     assert urls, "the docs page should load its assets"
     assert all(not re.match(r"^(https?:)?//", url) for url in urls), urls
+
+
+def test_options_describes_an_endpoint_that_picks_its_serializer_per_role(api_client, union_staff):
+    api_client.force_authenticate(union_staff)
+
+    response = api_client.options("/api/v1/programmes/?lat=-90&lng=-180&radius_km=0")
+
+    assert response.status_code == 200
+    assert response.json()["name"]

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from apps.core.models import AuditRecord
+from tests.accounts.factories import PASSWORD
 from tests.members.helpers import ACTORS, login
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +49,9 @@ def test_member_me_is_refused_to_other_roles(api_client, actor):
 
 
 def test_member_me_patch_changes_the_mobile_number(api_client, member):
-    response = login(api_client, member.user).patch(URL, {"mobile": "138 0013 8000"}, format="json")
+    response = login(api_client, member.user).patch(
+        URL, {"mobile": "138 0013 8000", "password": PASSWORD}, format="json"
+    )
 
     assert response.status_code == 200
     assert response.json()["mobile"] == "13800138000"
@@ -60,7 +63,9 @@ def test_member_me_patch_changes_the_mobile_number(api_client, member):
 def test_member_me_patch_refuses_an_invalid_mobile_number(api_client, member):
     before = member.mobile
 
-    response = login(api_client, member.user).patch(URL, {"mobile": "12345"}, format="json")
+    response = login(api_client, member.user).patch(
+        URL, {"mobile": "12345", "password": PASSWORD}, format="json"
+    )
 
     assert response.status_code == 400
     assert list(response.json()["fields"]) == ["mobile"]
@@ -72,7 +77,9 @@ def test_member_me_patch_refuses_changing_the_id_number(api_client, member):
     before = (member.id_number, member.mobile)
 
     response = login(api_client, member.user).patch(
-        URL, {"mobile": "13800138000", "id_number": "11010519491231002X"}, format="json"
+        URL,
+        {"mobile": "13800138000", "password": PASSWORD, "id_number": "11010519491231002X"},
+        format="json",
     )
 
     assert response.status_code == 400
@@ -84,7 +91,42 @@ def test_member_me_patch_refuses_changing_the_id_number(api_client, member):
 def test_member_me_patch_changes_only_the_callers_record(api_client, member, other_member):
     before = other_member.mobile
 
-    login(api_client, member.user).patch(URL, {"mobile": "13800138000"}, format="json")
+    login(api_client, member.user).patch(
+        URL, {"mobile": "13800138000", "password": PASSWORD}, format="json"
+    )
 
     other_member.refresh_from_db()
     assert other_member.mobile == before
+
+
+@pytest.mark.parametrize("password", ["", "wrong-password"])
+def test_member_me_patch_without_the_password_again_changes_nothing(api_client, member, password):
+    before = member.mobile
+
+    response = login(api_client, member.user).patch(
+        URL, {"mobile": "13800138000", "password": password}, format="json"
+    )
+
+    assert response.status_code == 400
+    assert list(response.json()["fields"]) == ["password"]
+    member.refresh_from_db()
+    assert member.mobile == before
+    assert not AuditRecord.objects.filter(action="member.mobile_change").exists()
+
+
+def test_member_me_patch_says_the_password_is_needed_in_chinese(api_client, member):
+    response = login(api_client, member.user).patch(
+        URL, {"mobile": "13800138000", "password": "wrong-password"}, format="json"
+    )
+
+    assert response.json()["fields"]["password"] == ["请再次输入密码以更换手机号码。"]
+
+
+def test_member_me_patch_guesses_are_rate_limited(api_client, member):
+    client = login(api_client, member.user)
+    statuses = [
+        client.patch(URL, {"mobile": "13800138000", "password": "guess"}, format="json").status_code
+        for _ in range(11)
+    ]
+
+    assert statuses == [400] * 10 + [429]

@@ -12,6 +12,7 @@ from apps.members.services import (
     member_membership_set,
     member_update_mobile,
 )
+from tests.accounts.factories import PASSWORD
 from tests.members.factories import MemberFactory, UnionFactory
 
 pytestmark = pytest.mark.django_db
@@ -109,7 +110,7 @@ def test_member_create_refuses_an_account_that_already_has_a_member(member):
 
 
 def test_member_update_mobile_changes_it_and_audits_only_the_field_name(member):
-    member_update_mobile(member=member, mobile="13912345678", actor=member.user)
+    member_update_mobile(member=member, mobile="13912345678", actor=member.user, password=PASSWORD)
 
     member.refresh_from_db()
     assert member.mobile == "13912345678"
@@ -121,7 +122,9 @@ def test_member_update_mobile_refuses_an_invalid_number(member):
     before = member.mobile
 
     with pytest.raises(MemberError) as caught:
-        member_update_mobile(member=member, mobile="0311-1234567", actor=member.user)
+        member_update_mobile(
+            member=member, mobile="0311-1234567", actor=member.user, password=PASSWORD
+        )
 
     assert list(caught.value.fields) == ["mobile"]
     member.refresh_from_db()

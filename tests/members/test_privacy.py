@@ -16,7 +16,7 @@ from apps.members.services import (
     member_update,
     member_update_mobile,
 )
-from tests.accounts.factories import UserFactory
+from tests.accounts.factories import PASSWORD, UserFactory
 from tests.members.factories import UnionFactory
 from tests.members.helpers import audit_and_history_text
 
@@ -47,7 +47,7 @@ def registry_written(union_staff, parent_user, client):
         union=UnionFactory(),
         actor=union_staff,
     )
-    member_update_mobile(member=member, mobile=MOBILE, actor=parent_user)
+    member_update_mobile(member=member, mobile=MOBILE, actor=parent_user, password=PASSWORD)
     member_update(member=member, full_name="陈晓红", union=None, actor=union_staff)
     member_membership_set(
         member=second, membership="none", actor=union_staff, reason=f"核对 {SECOND_ID}"

@@ -6,6 +6,7 @@ guardians and by union staff only; the employer admin never sees children (DESIG
 
 from datetime import date, timedelta
 
+from tests.accounts.factories import PASSWORD
 from tests.permissions.matrix import Case, other_only, own_only, same
 
 
@@ -87,7 +88,7 @@ CASES = [
             "union_staff": 403,
             "reviewer": 403,
         },
-        data=lambda w, side: {"mobile": "13912345678"},
+        data=lambda w, side: {"mobile": "13912345678", "password": PASSWORD},
     ),
     Case(
         "api-children-list",

@@ -5,7 +5,7 @@ scope answer 404; a role that may never make a move answers 403."""
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import SAFE_METHODS, BasePermission
@@ -54,6 +54,16 @@ class ReadOnly(BasePermission):
         return request.method in SAFE_METHODS
 
 
+def application_by_role(many: bool = False) -> PolymorphicProxySerializer:
+    # An employer admin gets the narrower view (no child details); the others the full one.
+    return PolymorphicProxySerializer(
+        component_name="ApplicationByRole",
+        serializers=[ApplicationOutput, ApplicationEmployerOutput],
+        resource_type_field_name=None,
+        many=many,
+    )
+
+
 def output_for(user):
     is_employer = getattr(user, "role", None) == Role.EMPLOYER_ADMIN
     return ApplicationEmployerOutput if is_employer else ApplicationOutput
@@ -92,7 +102,7 @@ class ApplicationListApi(generics.ListAPIView):
             rows = rows.filter(centre_id=params["centre"])
         return rows
 
-    @extend_schema(parameters=[ApplicationFilter])
+    @extend_schema(parameters=[ApplicationFilter], responses=application_by_role(many=True))
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -175,7 +185,7 @@ class WaitingListApi(generics.ListAPIView):
 class ApplicationDetailApi(APIView):
     permission_classes = [Readers]
 
-    @extend_schema(responses=ApplicationOutput)
+    @extend_schema(responses=application_by_role())
     def get(self, request, pk: int):
         application = get_object_or_404(application_list(user=request.user), pk=pk)
         return Response(output_for(request.user)(application).data)
@@ -205,9 +215,7 @@ class ApplicationConfirmEmploymentApi(_MoveApi):
 
     permission_classes = [IsEmployerAdmin]
 
-    @extend_schema(
-        request=None, responses=ApplicationEmployerOutput, parameters=[IDEMPOTENCY_HEADER]
-    )
+    @extend_schema(request=None, responses=application_by_role(), parameters=[IDEMPOTENCY_HEADER])
     def post(self, request, pk: int):
         return super().post(request, pk)
 
@@ -222,7 +230,9 @@ class ApplicationRejectApi(_MoveApi):
     input_class = ApplicationRejectInput
 
     @extend_schema(
-        request=ApplicationRejectInput, responses=ApplicationOutput, parameters=[IDEMPOTENCY_HEADER]
+        request=ApplicationRejectInput,
+        responses=application_by_role(),
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
@@ -238,7 +248,9 @@ class ApplicationOfferApi(_MoveApi):
     input_class = ApplicationOfferInput
 
     @extend_schema(
-        request=ApplicationOfferInput, responses=ApplicationOutput, parameters=[IDEMPOTENCY_HEADER]
+        request=ApplicationOfferInput,
+        responses=application_by_role(),
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
@@ -274,7 +286,9 @@ class ApplicationDeclineApi(_MoveApi):
     permission_classes = [IsParent]
 
     @extend_schema(
-        request=ApplicationReasonInput, responses=ApplicationOutput, parameters=[IDEMPOTENCY_HEADER]
+        request=ApplicationReasonInput,
+        responses=application_by_role(),
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request, pk: int):
         return super().post(request, pk)
@@ -287,7 +301,9 @@ class ApplicationWithdrawApi(_MoveApi):
     permission_classes = [IsParent]
 
     @extend_schema(
-        request=ApplicationReasonInput, responses=ApplicationOutput, parameters=[IDEMPOTENCY_HEADER]
+        request=ApplicationReasonInput,
+        responses=application_by_role(),
+        parameters=[IDEMPOTENCY_HEADER],
     )
     def post(self, request, pk: int):
         return super().post(request, pk)

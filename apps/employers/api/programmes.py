@@ -162,8 +162,10 @@ class ProgrammeManageOutput(_ProgrammeBase):
     """A programme as its organiser, its centres and union staff see it."""
 
     status_label = serializers.CharField(source="get_status_display")
-    lead_employer_name = serializers.CharField(source="lead_employer.name", default=None)
-    federation_name = serializers.CharField(source="federation.name", default=None)
+    lead_employer_name = serializers.CharField(
+        source="lead_employer.name", default=None, allow_null=True
+    )
+    federation_name = serializers.CharField(source="federation.name", default=None, allow_null=True)
     employers = _NamedOutput(many=True)
     centres = _NamedOutput(many=True)
 

@@ -21,7 +21,9 @@ class EmployerOutput(serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
-    union_name = serializers.CharField(source="union.name", read_only=True, default=None)
+    union_name = serializers.CharField(
+        source="union.name", read_only=True, default=None, allow_null=True
+    )
 
     class Meta:
         model = Employer
