@@ -27,6 +27,8 @@ def _queue(task) -> str | None:
 @shared_task(
     name="subsidies.payout_chunk",
     bind=True,
+    # Nobody waits on these results; storing none also keeps sending free of the result store.
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     **CHUNK_LIMITS,
@@ -39,6 +41,8 @@ def payout_chunk_task(self, chunk_id: int) -> int:
 @shared_task(
     name="subsidies.payout_finalize",
     bind=True,
+    # Nobody waits on these results; storing none also keeps sending free of the result store.
+    ignore_result=True,
     acks_late=True,
     reject_on_worker_lost=True,
     **CHUNK_LIMITS,

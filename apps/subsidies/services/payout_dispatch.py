@@ -24,12 +24,14 @@ def send_chunks(chunk_ids: Iterable[int], *, queue: str | None = None) -> None:
         for chunk_id in ids:
             payout_chunk_task.apply_async(args=[chunk_id], **_options(queue))
 
-    transaction.on_commit(send)
+    # robust: should the broker fail between the check and the commit, the run is left
+    # calculating with its chunks unsent, shown as stuck and resumed with one button.
+    transaction.on_commit(send, robust=True)
 
 
 def send_finalize(run_id: int, *, queue: str | None = None) -> None:
     from ..tasks import payout_finalize_task
 
     transaction.on_commit(
-        lambda: payout_finalize_task.apply_async(args=[run_id], **_options(queue))
+        lambda: payout_finalize_task.apply_async(args=[run_id], **_options(queue)), robust=True
     )

@@ -16,13 +16,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.admissions.models import Attendance
+from apps.core.health import broker_ok
 from apps.core.services import audit_record, notice_send
 
 from ..models import PayoutLine, PayoutRun, SubsidyScheme
 from ..rules import month_bounds
 from . import payout_budget, payout_dispatch
 from .payout_calculation import CHUNK_SIZE, payout_chunks_plan
-from .refusals import SubsidyError, conflict, required_reason
+from .refusals import SubsidyCode, SubsidyError, conflict, required_reason
 
 Status = PayoutRun.Status
 LOCKED_STATUSES = (Status.APPROVED, Status.EXPORTED, Status.PAID)
@@ -130,6 +131,8 @@ def payout_run_start(
     if existing is not None:
         return existing, False
     schemes = _check_period(kind, period)
+    if send:
+        _require_queue()
     try:
         with transaction.atomic():
             run = PayoutRun.objects.create(kind=kind, period=period, started_by=actor)
@@ -149,6 +152,20 @@ def payout_run_start(
     return run, True
 
 
+def _require_queue() -> None:
+    # Refused before anything is written: a run that could not reach the workers would only
+    # sit as "calculating" until someone noticed it was stuck.
+    if not broker_ok():
+        raise SubsidyError(
+            _(
+                "The calculation queue is unavailable, so the run was not started; "
+                "try again in a few minutes."
+            ),
+            code=SubsidyCode.QUEUE_UNAVAILABLE,
+            status_code=503,
+        )
+
+
 def _send_remaining(run: PayoutRun, *, queue: str | None = None) -> int:
     pending = list(run.chunks.filter(done_at__isnull=True).values_list("pk", flat=True))
     if pending:
@@ -164,6 +181,7 @@ def payout_run_resume(*, run: PayoutRun, actor, queue: str | None = None) -> Pay
     still running, since a done chunk does nothing."""
     run = _lock(run)
     _require_status(run, Status.CALCULATING)
+    _require_queue()
     pending = _send_remaining(run, queue=queue)
     run.progressed_at = timezone.now()
     run.save(update_fields=["progressed_at"])

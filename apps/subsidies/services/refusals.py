@@ -20,6 +20,7 @@ class SubsidyCode(StrEnum):
     OVERLAPPING_SCHEME = "overlapping_scheme"
     BELOW_COMMITMENTS = "below_commitments"
     PASSWORD_REQUIRED = "password_required"  # noqa: S105 - an error code, not a password
+    QUEUE_UNAVAILABLE = "queue_unavailable"
 
 
 class SubsidyError(DomainError):
