@@ -210,3 +210,32 @@ def portal_server(django_db_blocker):
     for process in servers:
         os.killpg(process.pid, 15)
         process.wait(timeout=10)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """A transactional test ends by flushing every table, the reference rows the migrations
+    loaded included (areas, public holidays); put them back so that no later test depends on
+    the order the tests ran in."""
+    yield
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or any(
+        name in fixtures for name in ("transactional_db", "live_server", "celery_worker")
+    )
+    if not transactional:
+        return
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+    from pytest_django.plugin import blocking_manager_key
+
+    from apps.core.models import Area
+    from apps.pilots.models import PublicHoliday
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not Area.objects.exists():
+            import_module("apps.core.migrations.0002_load_areas").load_areas(django_apps, None)
+        if not PublicHoliday.objects.exists():
+            loader = import_module("apps.pilots.migrations.0003_load_public_holidays")
+            loader.load(django_apps, None)

@@ -11,6 +11,7 @@ from django.utils.formats import localize
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .presentation import Table
 
@@ -66,7 +67,11 @@ def rows_html(headers: list[Any], rows: Iterable[dict]) -> SafeString:
     body_rows = []
     for row in rows:
         cells = [_cell(header, value, empty="") for header, value in row["cells"]]
-        admin = format_html('<a href="{}">{}</a>', row["admin"], _("Open")) if row["admin"] else ""
+        admin = (
+            format_html('<a href="{}">{}</a>', row["admin"], pgettext("link", "Open"))
+            if row["admin"]
+            else ""
+        )
         cells.append(format_html('<td data-label="{}">{}</td>', details, admin))
         body_rows.append(format_html_join("", "{}", ((cell,) for cell in cells)))
     if not body_rows:
