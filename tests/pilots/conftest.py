@@ -1,11 +1,6 @@
-from importlib import import_module
-
 import pytest
-from django.apps import apps as django_apps
 from django.utils import translation
 
-from apps.core.models import Area
-from apps.pilots.models import PublicHoliday
 from tests.employers.factories import EmployerAdminFactory, EmployerFactory
 
 
@@ -19,19 +14,6 @@ def _private_storage(settings, tmp_path):
             "OPTIONS": {"location": str(tmp_path / "private"), "base_url": None},
         },
     }
-
-
-@pytest.fixture(autouse=True)
-def _reference_data(request):
-    """A transactional test's flush empties the rows migrations loaded (areas, holidays)."""
-    if request.node.get_closest_marker("django_db") is None:
-        return
-    request.getfixturevalue("db")
-    if not Area.objects.exists():
-        import_module("apps.core.migrations.0002_load_areas").load_areas(django_apps, None)
-    if not PublicHoliday.objects.exists():
-        loader = import_module("apps.pilots.migrations.0003_load_public_holidays")
-        loader.load(django_apps, None)
 
 
 @pytest.fixture(autouse=True)

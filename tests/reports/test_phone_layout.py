@@ -3,7 +3,6 @@
 import pytest
 from django.test import Client
 
-from apps.core.models import Area
 from tests.accounts.factories import UserFactory
 from tests.e2e.browser import no_horizontal_scroll
 from tests.reports.builders import world
@@ -20,8 +19,6 @@ def signed_in(page, live_server, role: str) -> None:
 
 
 def test_union_staff_read_the_dashboard_on_a_phone(live_server, phone, screenshots):
-    # A transactional test's flush empties the areas the migration loaded.
-    Area.objects.get_or_create(code="JD01", defaults={"name": "永顺街道", "kind": "subdistrict"})
     world(3)
     signed_in(phone, live_server, "union_staff")
 

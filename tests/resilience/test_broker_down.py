@@ -9,16 +9,13 @@ import json
 import time
 import urllib.error
 import urllib.request
-from decimal import Decimal
 
 import pytest
 from rest_framework.authtoken.models import Token
 
 from apps.subsidies.models import PayoutRun
 from tests.conftest import free_port
-from tests.members.factories import MemberFactory
-from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
-from tests.subsidies.test_payout_support import account, attendance
+from tests.subsidies.test_payout_support import payable_scheme
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,17 +39,6 @@ def broker_down_portal(portal_server):
     return portal_server(REDIS_URL=closed, CELERY_BROKER_URL=closed)
 
 
-@pytest.fixture
-def payable_scheme():
-    programme = ProgrammeFactory()
-    scheme = SchemeFactory(programmes=[programme])
-    BudgetFactory(scheme=scheme, amount=Decimal("10000.00"))
-    member = MemberFactory()
-    account(member=member, account_number="6217000315000012345")
-    attendance(enrol(programme=programme, applicant=member, subsidy_amount=Decimal("200.00")), 18)
-    return scheme
-
-
 def test_the_api_still_answers_reads_with_the_broker_unreachable(broker_down_portal, parent_user):
     token = Token.objects.create(user=parent_user).key
 
@@ -63,8 +49,9 @@ def test_the_api_still_answers_reads_with_the_broker_unreachable(broker_down_por
 
 
 def test_starting_a_payout_run_with_the_broker_unreachable_is_not_a_500(
-    broker_down_portal, payable_scheme, union_staff
+    broker_down_portal, union_staff
 ):
+    payable_scheme()
     token = Token.objects.create(user=union_staff).key
 
     started = time.monotonic()

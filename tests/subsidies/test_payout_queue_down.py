@@ -1,7 +1,6 @@
 """Starting a payout run while the broker is down is refused at once, leaving nothing behind."""
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -10,27 +9,15 @@ from apps.subsidies.models import PayoutRun
 from apps.subsidies.services.payouts import payout_run_start
 from apps.subsidies.services.refusals import SubsidyError
 from tests.conftest import free_port
-from tests.members.factories import MemberFactory
-from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
-from tests.subsidies.test_payout_support import account, attendance
+from tests.subsidies.test_payout_support import payable_scheme
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def payable_scheme():
-    programme = ProgrammeFactory()
-    scheme = SchemeFactory(programmes=[programme])
-    BudgetFactory(scheme=scheme, amount=Decimal("10000.00"))
-    member = MemberFactory()
-    account(member=member, account_number="6217000315000012345")
-    attendance(enrol(programme=programme, applicant=member, subsidy_amount=Decimal("200.00")), 18)
-    return scheme
-
-
 def test_starting_a_run_with_the_queue_unreachable_is_refused_and_writes_nothing(
-    settings, payable_scheme, union_staff
+    settings, union_staff
 ):
+    payable_scheme()
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
 
     with pytest.raises(SubsidyError) as refused:
@@ -42,7 +29,8 @@ def test_starting_a_run_with_the_queue_unreachable_is_refused_and_writes_nothing
     assert not AuditRecord.objects.filter(action="payout_run.start").exists()
 
 
-def test_the_api_answers_503_naming_the_queue(settings, api_client, payable_scheme, union_staff):
+def test_the_api_answers_503_naming_the_queue(settings, api_client, union_staff):
+    payable_scheme()
     settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
     api_client.force_authenticate(union_staff)
 

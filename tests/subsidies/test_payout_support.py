@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection
 from django.urls import NoReverseMatch, include, path, reverse
@@ -15,7 +16,14 @@ from apps.subsidies.models import BankAccount, PayoutLine, PayoutRun
 from apps.subsidies.services import payout_calculation
 from apps.subsidies.services.payouts import payout_run_start
 from qianan_tuoyu import urls as project_urls
-from tests.subsidies.factories import BankAccountFactory
+from tests.members.factories import MemberFactory
+from tests.subsidies.factories import (
+    BankAccountFactory,
+    BudgetFactory,
+    ProgrammeFactory,
+    SchemeFactory,
+    enrol,
+)
 
 URLCONF = __name__
 PERIOD = date(2026, 10, 1)
@@ -100,3 +108,14 @@ def in_threads(target, count: int, *args) -> list:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def payable_scheme():
+    """A scheme with budget and one enrolled child with a checked account and attendance."""
+    programme = ProgrammeFactory()
+    scheme = SchemeFactory(programmes=[programme])
+    BudgetFactory(scheme=scheme, amount=Decimal("10000.00"))
+    member = MemberFactory()
+    account(member=member, account_number="6217000315000012345")
+    attendance(enrol(programme=programme, applicant=member, subsidy_amount=Decimal("200.00")), 18)
+    return scheme

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from apps.accounts.models import Role
 from apps.accounts.permissions import IsUnionStaff
-from apps.core.ratelimit import ScopeRateThrottle, hit
+from apps.core.ratelimit import PerUserScopeRateThrottle
 
 from ..models import BankAccount
 from ..selectors import schemes as selectors
@@ -26,21 +26,6 @@ OWNERS = (Role.PARENT, Role.CENTRE_ADMIN, Role.EMPLOYER_ADMIN)
 AccountAccess = method_roles(read=(*OWNERS, Role.UNION_STAFF), write=OWNERS)
 # Each wrong password is a guess at the owner's password: a few a minute is plenty.
 SUBMITS_PER_MINUTE = 10
-
-
-class PerUserThrottle(ScopeRateThrottle):
-    """Counted per account, not per address: a factory's workers share one address."""
-
-    def allow_request(self, request, view) -> bool:
-        if request.method in ("GET", "HEAD", "OPTIONS"):
-            return True
-        limited, self._wait = hit(
-            view.throttle_scope,
-            f"user:{request.user.pk}",
-            limit=view.throttle_limit,
-            period=self.period,
-        )
-        return not limited
 
 
 class BankAccountOutput(serializers.ModelSerializer):
@@ -92,7 +77,7 @@ class BankAccountListApi(GenericAPIView):
     """Owners: their own accounts, current first. Union staff: every account."""
 
     permission_classes = [AccountAccess]
-    throttle_classes = [PerUserThrottle]
+    throttle_classes = [PerUserScopeRateThrottle]
     throttle_scope = "bank-account-submit"
     throttle_limit = SUBMITS_PER_MINUTE
     queryset = BankAccount.objects.none()  # for the schema
