@@ -218,6 +218,9 @@ def pytest_runtest_teardown(item, nextitem):
     loaded included (areas, public holidays); put them back so that no later test depends on
     the order the tests ran in."""
     yield
+    if nextitem is None:
+        # The last test: the session's fixtures, the test database among them, are gone now.
+        return
     marker = item.get_closest_marker("django_db")
     fixtures = getattr(item, "fixturenames", ())
     transactional = (marker is not None and marker.kwargs.get("transaction")) or any(

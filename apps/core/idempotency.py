@@ -1,9 +1,10 @@
 """Make a POST safe to retry: the first response under an `Idempotency-Key` is kept and replayed.
 
-The record is inserted before the work, in the same transaction. A concurrent request with the
-same key blocks on the unique index until the first commits, then replays its response; if the
-first rolled back (a refusal), the second runs as if it were the first. Only successes are kept,
-so a refused request can be corrected and sent again with the same key.
+The response is inserted after the work, in the same transaction. A concurrent request with the
+same key blocks on the unique index until the first commits, then undoes its own work and
+replays the first response; if the first rolled back (a refusal), the second goes on as if it
+were the first. Only successes are kept, so a refused request can be corrected and sent again
+with the same key.
 """
 
 import hashlib
@@ -13,7 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,27 +52,54 @@ def _replay(record: IdempotencyRecord, print_: str) -> tuple[int, Any]:
     return record.status_code, record.response
 
 
+RECORD = """
+INSERT INTO core_idempotencyrecord (user_id, key, fingerprint, status_code, response, created_at)
+VALUES (%s, %s, %s, %s, %s, %s)
+ON CONFLICT (user_id, key) DO NOTHING RETURNING id
+"""
+
+
+class _KeyTaken(Exception):
+    """Another request with the key committed first: this one's work is undone, then replayed."""
+
+
+def _record(*, user, key: str, print_: str, status: int, body: Any) -> bool:
+    """Keep the response under (user, key); False when the key already has one.
+
+    `ON CONFLICT DO NOTHING` waits for a concurrent holder of the key like a plain INSERT would,
+    without the savepoint (two more queries) that catching an IntegrityError would need.
+    """
+    response = json.dumps(body, cls=DjangoJSONEncoder)
+    with connection.cursor() as cursor:
+        cursor.execute(RECORD, [user.pk, key, print_, status, response, timezone.now()])
+        return cursor.fetchone() is not None
+
+
 def run_once(
     *, user, key: str, print_: str, action: Callable[[], tuple[int, Any]]
 ) -> tuple[int, Any, bool]:
     """Run `action` (returning status and JSON-able body) at most once per (user, key).
 
     Returns (status, body, replayed). Raises DomainError 422 for a key reused with another request.
+
+    The response is recorded after the work, in its transaction: one query on the way that
+    matters. A retry runs the work again, and it is undone when the key turns out to be
+    taken, or when it fails (it usually does: the application exists, the move was made) and
+    the key has a response; either way the first response is replayed.
     """
     key = _check_key(key)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                record = IdempotencyRecord.objects.create(
-                    user=user, key=key, fingerprint=print_, status_code=0, response={}
-                )
-        except IntegrityError:
-            record = IdempotencyRecord.objects.get(user=user, key=key)
-            return (*_replay(record, print_), True)
-        status, body = action()
-        record.status_code, record.response = status, body
-        record.save(update_fields=["status_code", "response"])
-    return status, body, False
+    try:
+        with transaction.atomic():
+            status, body = action()
+            if not _record(user=user, key=key, print_=print_, status=status, body=body):
+                raise _KeyTaken
+        return status, body, False
+    except Exception:
+        # Read after the rollback: the transaction of a failed statement takes no more queries.
+        record = IdempotencyRecord.objects.filter(user=user, key=key).first()
+        if record is None:
+            raise
+    return (*_replay(record, print_), True)
 
 
 def idempotent_response(request, action: Callable[[], Any]):

@@ -132,6 +132,7 @@ class Offer:
     several_prices: bool  # the centre's classes of this age differ in price; lowest is quoted
     quote: Quote
     agreement: object | None = None  # the PlaceAgreement the place would come from
+    agreement_ids: tuple[int, ...] = ()  # every agreement valid for the place, oldest first
 
     @property
     def age_class_label(self) -> str:
@@ -162,6 +163,7 @@ def _offer(programme, centre_id, age_class, figures, agreements, other_children)
             agreement=agreement,
         ),
         agreement=agreement,
+        agreement_ids=tuple(a.pk for a in agreements),
     )
 
 

@@ -159,22 +159,50 @@ class ApplyingChildField(OwnChildField):
         return child
 
 
+LARGEST_ID = 2**63 - 1
+
+
+def programme_and_centre(programme_id: int, centre_id: int) -> tuple[Programme, Centre]:
+    """Both rows in one query when the centre is one of the programme's (the usual case); else
+    each on its own, to say which one is wrong. The programme comes with its lead employer,
+    most often the one confirming the applicant."""
+    link = (
+        Programme.centres.through.objects.select_related("programme__lead_employer", "centre")
+        .filter(programme_id=programme_id, centre_id=centre_id)
+        .first()
+    )
+    if link is not None:
+        return link.programme, link.centre
+    programme = Programme.objects.select_related("lead_employer").filter(pk=programme_id).first()
+    if programme is None:
+        raise serializers.ValidationError({"programme": [_("Choose a programme open to you.")]})
+    centre = Centre.objects.filter(pk=centre_id).first()
+    if centre is None:
+        raise serializers.ValidationError({"centre": [_("Choose a centre of the programme.")]})
+    return programme, centre
+
+
 class ApplicationInput(serializers.Serializer):
     child = ApplyingChildField()
-    programme = serializers.PrimaryKeyRelatedField(
-        # Its lead employer is most often the one confirming the applicant: loaded with it.
-        queryset=Programme.objects.select_related("lead_employer"),
-        error_messages={"does_not_exist": gettext_lazy("Choose a programme open to you.")},
+    programme = serializers.IntegerField(
+        min_value=1, max_value=LARGEST_ID, help_text=gettext_lazy("The programme's id.")
     )
-    centre = serializers.PrimaryKeyRelatedField(
-        queryset=Centre.objects.all(),
-        error_messages={"does_not_exist": gettext_lazy("Choose a centre of the programme.")},
+    centre = serializers.IntegerField(
+        min_value=1,
+        max_value=LARGEST_ID,
+        help_text=gettext_lazy("The id of one of the programme's centres."),
     )
     age_class = serializers.ChoiceField(choices=AgeClass.choices)
     start_month = MonthField()
     shift_worker = serializers.BooleanField(
         default=False, help_text=gettext_lazy("The applicant works shifts (a priority group).")
     )
+
+    def validate(self, attrs: dict) -> dict:
+        attrs["programme"], attrs["centre"] = programme_and_centre(
+            attrs["programme"], attrs["centre"]
+        )
+        return attrs
 
 
 class QuoteQuery(serializers.Serializer):

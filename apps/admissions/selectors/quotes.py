@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from apps.centres.models import Centre
@@ -48,6 +49,42 @@ def other_children_subsidised(*, member: Member, programme: Programme, child_id:
     return holding.values("child_id").distinct().count()
 
 
+@dataclass(frozen=True)
+class QuotedOffer:
+    quote: dict
+    agreement_ids: tuple[int, ...]  # where taking the place looks first, oldest first
+
+
+def application_offer(
+    *,
+    member: Member,
+    programme: Programme,
+    centre: Centre,
+    age_class: str,
+    month: date,
+    child_id: int | None = None,
+    figures: dict | None = None,
+) -> QuotedOffer | None:
+    """The month's quote for a place and the agreements it comes from, or None when the
+    programme offers none there. `figures`: see `programme_offer`."""
+    offer = programme_offer(
+        programme=programme, centre=centre, age_class=age_class, month=month, figures=figures
+    )
+    if offer is None:
+        return None
+    others = other_children_subsidised(member=member, programme=programme, child_id=child_id)
+    quote = programme_quote(
+        programme=programme,
+        market_price=offer.market_price,
+        other_children_subsidised=others,
+        agreement=offer.agreement,
+    )
+    figures = quote_as_json(
+        quote, month=month, free_places=offer.free_places, several_prices=offer.several_prices
+    )
+    return QuotedOffer(figures, offer.agreement_ids)
+
+
 def application_quote(
     *,
     member: Member,
@@ -58,16 +95,12 @@ def application_quote(
     child_id: int | None = None,
 ) -> dict | None:
     """The month's quote for a place, or None when the programme offers none there."""
-    offer = programme_offer(programme=programme, centre=centre, age_class=age_class, month=month)
-    if offer is None:
-        return None
-    others = other_children_subsidised(member=member, programme=programme, child_id=child_id)
-    quote = programme_quote(
+    offer = application_offer(
+        member=member,
         programme=programme,
-        market_price=offer.market_price,
-        other_children_subsidised=others,
-        agreement=offer.agreement,
+        centre=centre,
+        age_class=age_class,
+        month=month,
+        child_id=child_id,
     )
-    return quote_as_json(
-        quote, month=month, free_places=offer.free_places, several_prices=offer.several_prices
-    )
+    return None if offer is None else offer.quote

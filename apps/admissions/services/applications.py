@@ -15,14 +15,18 @@ from apps.centres.models import AgeClass, Centre, RegistrationStatus
 from apps.core.services import audit_record
 from apps.employers.models import Employer, Employment, Programme
 from apps.employers.pricing import age_classes_for, age_in_months, format_month, month_start
-from apps.employers.selectors.programmes import programme_refusal
+from apps.employers.selectors.programmes import (
+    class_figures_of,
+    programme_open_to,
+    programme_refusal,
+)
 from apps.employers.services.roster import roster_match
 from apps.members.models import Child, Guardianship, Member
 
 from ..errors import AdmissionsCode, conflict, refuse
 from ..models import Application
 from ..selectors.applications import place_in_line
-from ..selectors.quotes import application_quote
+from ..selectors.quotes import application_offer
 from .moves import (
     By,
     application_move,
@@ -51,10 +55,20 @@ OPEN_BEFORE_ENROLMENT = [state for state in Application.OPEN_STATES if state != 
 SIX_YEARS_IN_MONTHS = 72
 
 
-def _facts(*, member: Member, child: Child, programme: Programme, centre: Centre) -> dict:
-    """Everything applying checks in the database, in one query: guardianship, the centre in
-    the programme, open applications and enrolments of the child, and the applicant's active
-    employment at an employer of the programme (roster-verified first)."""
+def _facts(
+    *,
+    member: Member,
+    child: Child,
+    programme: Programme,
+    centre: Centre,
+    age_class: str,
+    month: date,
+) -> dict:
+    """Everything applying checks in the database, in one query: guardianship, the programme
+    open to the applicant in the month, the centre in the programme, open applications and
+    enrolments of the child, the applicant's active employment at an employer of the
+    programme (roster-verified first), and the centre's classes of the age class for the
+    quote (as `class_figures`)."""
     placed = Programme.centres.through.objects.filter(
         programme_id=programme.pk,
         centre_id=centre.pk,
@@ -64,6 +78,7 @@ def _facts(*, member: Member, child: Child, programme: Programme, centre: Centre
     guardian = Guardianship.objects.filter(child_id=OuterRef("pk"), guardian=member)
     facts = {
         "is_guardian": Exists(guardian),
+        "programme_open": programme_open_to(member=member, programme_id=programme.pk, month=month),
         "placed_here": Exists(placed),
         "open_here": Exists(
             mine.filter(programme_id=programme.pk, state__in=OPEN_BEFORE_ENROLMENT)
@@ -81,7 +96,13 @@ def _facts(*, member: Member, child: Child, programme: Programme, centre: Centre
         )
         facts["employer_id"] = Subquery(employments.values("employer_id")[:1])
         facts["verified_by"] = Subquery(employments.values("verified_by")[:1])
-    return Child.objects.filter(pk=child.pk).annotate(**facts).values(*facts).get()
+    figures = {
+        f"class_{name}": value for name, value in class_figures_of(centre.pk, age_class).items()
+    }
+    facts.update(figures)
+    row = Child.objects.filter(pk=child.pk).annotate(**facts).values(*facts).get()
+    row["class_figures"] = {name[len("class_") :]: row.pop(name) for name in figures}
+    return row
 
 
 def _check_child(child: Child, facts: dict) -> None:
@@ -208,6 +229,7 @@ class Checked:
     employer: Employer | None
     confirmed_by_roster: bool
     quote: dict
+    agreement_ids: tuple[int, ...] = ()
 
 
 def application_check(
@@ -221,10 +243,20 @@ def application_check(
 ) -> Checked:
     """Every rule of applying that needs no lock, each refusal naming its field; writes nothing
     (the apply page runs it for its preview)."""
-    facts = _facts(member=member, child=child, programme=programme, centre=centre)
-    _check_child(child, facts)
+    # The month is checked first (no query): the facts are read for it.
     month = _check_start_month(start_month)
-    refusal = programme_refusal(member=member, programme=programme, month=month)
+    facts = _facts(
+        member=member,
+        child=child,
+        programme=programme,
+        centre=centre,
+        age_class=age_class,
+        month=month,
+    )
+    _check_child(child, facts)
+    refusal = programme_refusal(
+        member=member, programme=programme, month=month, is_open=facts["programme_open"]
+    )
     if refusal:
         raise refuse("programme", refusal, code=AdmissionsCode.NOT_ELIGIBLE)
     _check_place(facts, child, age_class, month)
@@ -236,15 +268,16 @@ def application_check(
             code=AdmissionsCode.NOT_ELIGIBLE,
         )
     _check_child_free(facts)
-    quote = application_quote(
+    offer = application_offer(
         member=member,
         programme=programme,
         centre=centre,
         age_class=age_class,
         month=month,
         child_id=child.pk,
+        figures=facts["class_figures"],
     )
-    if quote is None:
+    if offer is None:
         raise refuse(
             "age_class",
             _("%(programme)s has no places in the %(age_class)s at %(centre)s.")
@@ -254,7 +287,7 @@ def application_check(
                 "centre": centre.name,
             },
         )
-    return Checked(month, employer, confirmed_by_roster, quote)
+    return Checked(month, employer, confirmed_by_roster, offer.quote, offer.agreement_ids)
 
 
 def application_submit(
@@ -335,10 +368,12 @@ def _submit_checked(
         _insert(application, [submitted])
         notify(application, "confirmation_needed")
         return application
-    return _confirmed_at_once(application, submitted)
+    return _confirmed_at_once(application, submitted, checked.agreement_ids)
 
 
-def _confirmed_at_once(application: Application, submitted: Audit) -> Application:
+def _confirmed_at_once(
+    application: Application, submitted: Audit, agreement_ids: tuple[int, ...]
+) -> Application:
     """The roster confirms the applicant: insert the application straight in the state its
     moves end in (submitted → employment confirmed → offered or waiting), each move audited.
     When the line is not simply "free place and nobody ahead", fill it move by move instead."""
@@ -350,7 +385,7 @@ def _confirmed_at_once(application: Application, submitted: Audit) -> Applicatio
     place = None
     if line.room:
         try:
-            place = place_take(application=application)
+            place = place_take(application=application, agreement_ids=agreement_ids)
         except NoPlace:
             place = None  # the programme's bought places are all taken: it waits
     if place is None:

@@ -20,6 +20,7 @@ How capacity is guarded (DESIGN: "guarded in the database"):
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,6 +97,24 @@ def _classes_with_room(centre_id: int, age_class: str) -> list[CentreClass]:
     )
 
 
+TAKE_CHEAPEST_CLASS = """
+UPDATE centres_centreclass SET places_taken = places_taken + 1
+WHERE is_active AND places_taken < capacity AND id = (
+    SELECT id FROM centres_centreclass
+    WHERE centre_id = %s AND age_class = %s AND is_active AND places_taken < capacity
+    ORDER BY monthly_price, id LIMIT 1
+) RETURNING *
+"""
+
+
+def _take_cheapest_class(centre_id: int, age_class: str) -> CentreClass | None:
+    """Take a place in the cheapest class with room in one statement; the row, now one place
+    fuller. None when that class filled or closed between the statement's read and its write
+    (a centre admin's edit, which does not take the group lock): the caller then retries."""
+    taken = CentreClass.objects.raw(TAKE_CHEAPEST_CLASS, [centre_id, age_class])
+    return next(iter(taken), None)
+
+
 def _take_class(classes: list) -> CentreClass | int | None:
     """The first of `classes` (rows, or ids) that still had room, now one place fuller."""
     for centre_class in classes:
@@ -127,22 +146,27 @@ def place_take(
     age_class: str | None = None,
     month: date | None = None,
     centre_class_id: int | None = None,
+    agreement_ids: Sequence[int] | None = None,
 ) -> Place:
     """Take one place for `application` (caller holds the group lock); returns the Place
     (class id, agreement id or None). Raises NoPlace, having changed nothing, when there is none.
 
     `age_class` and `month` (for the agreements' validity) default to the application's; the
     ageing run passes the next age class and the current month. `centre_class_id` asks for
-    one class instead of the cheapest with room.
+    one class instead of the cheapest with room. `agreement_ids`: the agreements valid for the
+    place as the caller's quote read them, which saves reading them again (each take is a
+    guarded UPDATE, so a stale list cannot overbook).
     """
     age_class = age_class or application.age_class
     programme = application.programme
-    agreements = agreement_ids_for(
-        programme_id=programme.pk,
-        centre_id=application.centre_id,
-        age_class=age_class,
-        month=month or application.start_month,
-    )
+    if agreement_ids is None:
+        agreement_ids = agreement_ids_for(
+            programme_id=programme.pk,
+            centre_id=application.centre_id,
+            age_class=age_class,
+            month=month or application.start_month,
+        )
+    agreements = list(agreement_ids)
     agreement_id = None
     if agreements:
         agreement_id = _take_agreement(agreements)
@@ -152,10 +176,11 @@ def place_take(
         # Only an employer's own centre places children without bought places.
         raise NoPlace("agreement")
     if centre_class_id:
-        classes = [centre_class_id]
+        taken = _take_class([centre_class_id])
     else:
-        classes = _classes_with_room(application.centre_id, age_class)
-    taken = _take_class(classes)
+        taken = _take_cheapest_class(application.centre_id, age_class) or _take_class(
+            _classes_with_room(application.centre_id, age_class)
+        )
     if taken is None:
         if agreement_id is not None:
             # Both or neither: give the agreement place back (under the same group lock, so

@@ -125,8 +125,18 @@ def programme_visible_list(*, user, month: date | None = None) -> QuerySet[Progr
     return programme_list(user=user)
 
 
-def programme_refusal(*, member: Member, programme: Programme, month: date) -> str | None:
-    """Why `member` may not apply to `programme` for `month` (translated), or None if they may."""
+def programme_open_to(*, member: Member, programme_id: int, month: date) -> Exists:
+    """An expression: the programme is open to `member` in `month`, for a caller's own query."""
+    return Exists(programme_open_list(member=member, month=month).filter(pk=programme_id))
+
+
+def programme_refusal(
+    *, member: Member, programme: Programme, month: date, is_open: bool | None = None
+) -> str | None:
+    """Why `member` may not apply to `programme` for `month` (translated), or None if they may.
+
+    `is_open`: `programme_open_to` as read by the caller's own query, which saves this one.
+    """
     day = month_start(month)
     if programme.status != Programme.Status.APPROVED:
         return _("This programme is not open: it is “%(status)s”.") % {
@@ -140,7 +150,9 @@ def programme_refusal(*, member: Member, programme: Programme, month: date) -> s
         if member.membership != Member.Membership.VERIFIED:
             return _("Only verified union members may apply to this programme.")
         return None
-    if not programme_open_list(member=member, month=day).filter(pk=programme.pk).exists():
+    if is_open is None:
+        is_open = programme_open_list(member=member, month=day).filter(pk=programme.pk).exists()
+    if not is_open:
         return _("This programme is for workers of the employers it lists.")
     return None
 
@@ -268,11 +280,45 @@ def attach_offers(
     return programmes
 
 
+def class_figures_of(centre_id: int, age_class: str) -> dict[str, Subquery]:
+    """`class_figures` of one centre and age class as expressions, for a caller's own query
+    (then passed back to `programme_offer` as `figures`)."""
+    rows = (
+        CentreClass.objects.filter(centre_id=centre_id, age_class=age_class, is_active=True)
+        .order_by()
+        .values("centre_id")
+    )
+
+    def one(aggregate) -> Subquery:
+        return Subquery(rows.annotate(figure=aggregate).values("figure"))
+
+    return {
+        "total_capacity": one(Sum("capacity")),
+        "total_taken": one(Sum("places_taken")),
+        "lowest": one(Min("monthly_price")),
+        "lowest_free": one(Min("monthly_price", filter=Q(places_taken__lt=F("capacity")))),
+        "prices": one(Count("monthly_price", distinct=True)),
+    }
+
+
 def programme_offer(
-    *, programme: Programme, centre: Centre, age_class: str, month: date
+    *,
+    programme: Programme,
+    centre: Centre,
+    age_class: str,
+    month: date,
+    figures: dict | None = None,
 ) -> Offer | None:
-    """The offer for one centre and age class, or None when the programme offers none there."""
-    figures = class_figures([centre.pk], [age_class])
+    """The offer for one centre and age class, or None when the programme offers none there.
+
+    `figures`: the values of `class_figures_of` as the caller read them (saves a query).
+    """
+    if figures is None:
+        figures = class_figures([centre.pk], [age_class])
+    elif figures["total_capacity"] is None:
+        figures = {}  # no open class of the age class
+    else:
+        figures = {(centre.pk, age_class): figures}
     agreements = agreements_by_place([programme.pk], month)
     offers = offers_for(programme, centre.pk, figures=figures, agreements=agreements)
     return offers[0] if offers else None
