@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("apps.admissions.urls_attendance")),
     path("", include("apps.pilots.urls")),
     path("", include("apps.subsidies.urls")),
+    path("", include("apps.subsidies.urls_payouts")),
     path("", include("apps.employers.urls_programmes")),
     path("parent/", include("apps.employers.urls_parent")),
     path("parent/", include("apps.members.urls")),

@@ -69,6 +69,16 @@ def test_parent_page_shows_the_programme_centre_and_monthly_cost(parent_client, 
     assert "1200.00" in page and "1000.00" in page  # fee, then fee minus the 200 subsidy
 
 
+def test_parent_page_links_each_offer_to_the_apply_form_with_the_place_chosen(parent_client, junde):
+    programme = Programme.objects.get(name="鑫达职工子女托育")
+
+    page = text(parent_client.get(PARENT_PAGE, {"start_month": "2026-03"}))
+
+    apply = f"/parent/apply/?programme={programme.pk}&amp;centre={junde.pk}&amp;age_class="
+    assert f'<a class="button" href="{apply}older_toddler">Apply for a place</a>' in page
+    assert "<strong>1200.00 yuan</strong> (100%)" in page  # the fee, in yuan
+
+
 def test_parent_page_without_a_search_lists_next_months_programmes(parent_client, junde):
     response = parent_client.get(PARENT_PAGE)
 
