@@ -212,11 +212,35 @@ def portal_server(django_db_blocker):
         process.wait(timeout=10)
 
 
+def _restore_reference_rows() -> None:
+    """Put back the reference rows the migrations loaded (areas, public holidays) if a flush
+    removed them."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+
+    from apps.core.models import Area
+    from apps.pilots.models import PublicHoliday
+
+    if not Area.objects.exists():
+        import_module("apps.core.migrations.0002_load_areas").load_areas(django_apps, None)
+    if not PublicHoliday.objects.exists():
+        loader = import_module("apps.pilots.migrations.0003_load_public_holidays")
+        loader.load(django_apps, None)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's, then the reference rows: a kept test database (`--reuse-db`) may come
+    from a run whose last test flushed it."""
+    with django_db_blocker.unblock():
+        _restore_reference_rows()
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_teardown(item, nextitem):
-    """A transactional test ends by flushing every table, the reference rows the migrations
-    loaded included (areas, public holidays); put them back so that no later test depends on
-    the order the tests ran in."""
+    """A transactional test ends by flushing every table, the reference rows included; put them
+    back so that no later test depends on the order the tests ran in."""
     yield
     if nextitem is None:
         # The last test: the session's fixtures, the test database among them, are gone now.
@@ -228,17 +252,7 @@ def pytest_runtest_teardown(item, nextitem):
     )
     if not transactional:
         return
-    from importlib import import_module
-
-    from django.apps import apps as django_apps
     from pytest_django.plugin import blocking_manager_key
 
-    from apps.core.models import Area
-    from apps.pilots.models import PublicHoliday
-
     with item.config.stash[blocking_manager_key].unblock():
-        if not Area.objects.exists():
-            import_module("apps.core.migrations.0002_load_areas").load_areas(django_apps, None)
-        if not PublicHoliday.objects.exists():
-            loader = import_module("apps.pilots.migrations.0003_load_public_holidays")
-            loader.load(django_apps, None)
+        _restore_reference_rows()

@@ -63,6 +63,16 @@ def test_the_employer_home_counts_waiting_employees(admin_page, employer):
     assert "1 person waits for you to confirm they work here." in response.text
 
 
+def test_the_approved_employer_home_links_to_programmes_and_application_confirmations(
+    admin_page, employer
+):
+    response = admin_page.get("/employer/")
+
+    assert f'href="{reverse("programmes:employer-list")}"><h2>Our programmes</h2>' in response.text
+    confirmations = reverse("admissions:employer-confirmations")
+    assert f'href="{confirmations}"><h2>Employment confirmations</h2>' in response.text
+
+
 def test_the_pending_page_lists_waiting_people_masked(admin_page, employer, member):
     EmploymentFactory(member=member, employer=employer, status="pending", verified_by="")
 
