@@ -2,9 +2,11 @@
 
 The framework gives us a migrated throwaway database; we seed the demo parent's family (accounts,
 members, centres, employers and their programmes, through the apps' own demo seeders), start
-gunicorn on a free port of 127.0.0.1 against that database, and let `clients` threads, each with
-its own `requests.Session`, walk the parent journey's read endpoints for `seconds` seconds. Then
-the same number of clients hit bare `/healthz` for as long, to give the ceiling of this machine.
+gunicorn on a free port of 127.0.0.1 against that database, with the settings of a deployment
+(DEBUG off, collected static files), and let `clients` threads, each with its own
+`requests.Session`, walk the parent journey's read endpoints for `seconds` seconds, pausing
+between taps as a person does. Then the same clients walk it without pausing (the most the portal
+serves here), then hit bare `/healthz` without pausing (the most this machine serves).
 
 Each client signs in once (an API token and a session cookie), not once per request. So that the
 per-address sign-in limits do not turn 50 clients on one address into errors, gunicorn's child
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import io
 import os
+import random
 import shutil
 import socket
 import statistics
@@ -64,6 +67,34 @@ def _database_url() -> str:
     host = db.get("HOST") or "127.0.0.1"
     port = db.get("PORT") or 5432
     return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def production_env(static_root: str) -> dict[str, str]:
+    """The settings a deployment runs with (DEBUG off), over plain HTTP on 127.0.0.1: the same
+    keys as this process, so the rows it seeded (encrypted identity numbers) read back."""
+    return {
+        "DEBUG": "0",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "PII_ENCRYPTION_KEY": settings.PII_ENCRYPTION_KEY,
+        "PII_HASH_KEY": settings.PII_HASH_KEY,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
+        "STATIC_ROOT": static_root,
+    }
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """With DEBUG off, pages name their static files through the manifest collectstatic writes."""
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        check=True,
+        capture_output=True,
+    )
 
 
 @contextmanager
@@ -146,12 +177,16 @@ class Client:
 
     def __init__(self, base: str, number: int):
         self.base = base
+        address = f"10.13.{number // 250}.{number % 250 + 1}"
+        # The browser keeps the session cookie; the app sends its token and no cookie.
         self.session = requests.Session()
-        self.session.headers["X-Forwarded-For"] = f"10.13.{number // 250}.{number % 250 + 1}"
+        self.app = requests.Session()
+        for session in (self.session, self.app):
+            session.headers["X-Forwarded-For"] = address
         self.urls: list[str] = []
 
     def sign_in(self) -> None:
-        response = self.session.post(
+        response = self.app.post(
             f"{self.base}/api/v1/auth/token/",
             json={"username": PARENT, "password": DEMO_PASSWORD},
             timeout=REQUEST_TIMEOUT,
@@ -178,7 +213,7 @@ class Client:
         self.token = token
 
     def api(self, path: str, **params) -> requests.Response:
-        return self.session.get(
+        return self.app.get(
             f"{self.base}{path}",
             params=params,
             headers={"Authorization": f"Token {self.token}"},
@@ -207,8 +242,12 @@ class Client:
         ]
 
 
-def _drive(clients: list[Client], seconds: float, plan) -> tuple[list[float], int, list[str]]:
-    """Run every client's plan in turn until `seconds` pass; latencies (ms), errors, samples."""
+def _drive(
+    clients: list[Client], seconds: float, plan, think_ms: float = 0
+) -> tuple[list[float], int, list[str]]:
+    """Run every client's plan in turn until `seconds` pass, each waiting a think time drawn
+    between half and one and a half `think_ms` after each answer; latencies (ms), errors,
+    samples."""
     latencies: list[float] = []
     errors = 0
     samples: list[str] = []
@@ -221,6 +260,7 @@ def _drive(clients: list[Client], seconds: float, plan) -> tuple[list[float], in
         my_errors = 0
         my_samples: list[str] = []
         steps = plan(client)
+        thinking = random.Random(id(client))
         start.wait()
         stop_at = time.monotonic() + seconds
         i = 0
@@ -230,7 +270,8 @@ def _drive(clients: list[Client], seconds: float, plan) -> tuple[list[float], in
             headers = {"Authorization": f"Token {client.token}"} if with_token else {}
             began = time.perf_counter()
             try:
-                response = client.session.get(
+                session = client.app if with_token else client.session
+                response = session.get(
                     f"{client.base}{path}",
                     params=params,
                     headers=headers,
@@ -246,6 +287,9 @@ def _drive(clients: list[Client], seconds: float, plan) -> tuple[list[float], in
                 my_errors += 1
                 if len(my_samples) < 3:
                     my_samples.append(f"{path} {status}")
+            if think_ms:
+                pause = thinking.uniform(0.5, 1.5) * think_ms / 1000
+                time.sleep(max(0.0, min(pause, stop_at - time.monotonic())))
         with lock:
             latencies.extend(mine)
             errors += my_errors
@@ -267,35 +311,55 @@ def _percentile(values: list[float], fraction: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[round(fraction * 100) - 1]
 
 
-def run_load(*, base: str, clients: int, seconds: float) -> dict:
-    """Drive a running portal at `base`; the figures of the issue (plus error samples)."""
-    sessions = [Client(base, n) for n in range(clients)]
-    for client in sessions:
-        client.sign_in()
-    plans = {id(client): client.journey_urls() for client in sessions}
+def _phase(sessions: list[Client], seconds: float, plan, think_ms: float = 0) -> dict:
     began = time.perf_counter()
-    latencies, errors, samples = _drive(sessions, seconds, lambda c: plans[id(c)])
+    latencies, errors, samples = _drive(sessions, seconds, plan, think_ms)
     elapsed = time.perf_counter() - began
-    health_began = time.perf_counter()
-    health, health_errors, health_samples = _drive(
-        sessions, seconds, lambda c: [("/healthz", {}, False)]
-    )
-    health_elapsed = time.perf_counter() - health_began
-    figures = {
-        "clients": clients,
-        "seconds": seconds,
+    return {
         "requests": len(latencies),
         "rps": round(len(latencies) / elapsed, 1),
         "p50_ms": round(_percentile(latencies, 0.50), 1),
         "p95_ms": round(_percentile(latencies, 0.95), 1),
         "errors": errors,
-        "healthz_rps": round(len(health) / health_elapsed, 1),
-        "healthz_p95_ms": round(_percentile(health, 0.95), 1),
-        "healthz_errors": health_errors,
+        "samples": samples,
+    }
+
+
+def run_load(*, base: str, clients: int, seconds: float, think_ms: float) -> dict:
+    """Drive a running portal at `base`: the parents as people use a phone (a think time
+    between taps), then the same clients with no pause at all (the portal's most), then bare
+    `/healthz` with no pause (the machine's most); the issue's figures are the first phase's."""
+    sessions = [Client(base, n) for n in range(clients)]
+    for client in sessions:
+        client.sign_in()
+    plans = {id(client): client.journey_urls() for client in sessions}
+
+    def journey(client: Client):
+        return plans[id(client)]
+
+    people = _phase(sessions, seconds, journey, think_ms)
+    saturated = _phase(sessions, seconds, journey)
+    health = _phase(sessions, seconds, lambda c: [("/healthz", {}, False)])
+    figures = {
+        "clients": clients,
+        "seconds": seconds,
+        "think_ms": think_ms,
+        **{key: people[key] for key in ("requests", "rps", "p50_ms", "p95_ms", "errors")},
+        "healthz_rps": health["rps"],
+        "saturated_rps": saturated["rps"],
+        "saturated_p50_ms": saturated["p50_ms"],
+        "saturated_p95_ms": saturated["p95_ms"],
+        "saturated_errors": saturated["errors"],
+        "saturated_to_healthz": round(saturated["rps"] / health["rps"], 2)
+        if health["rps"]
+        else None,
+        "healthz_p95_ms": health["p95_ms"],
+        "healthz_errors": health["errors"],
         "load_average": [round(x, 2) for x in os.getloadavg()],
     }
-    if samples or health_samples:
-        figures["error_samples"] = samples + health_samples
+    samples = people["samples"] + saturated["samples"] + health["samples"]
+    if samples:
+        figures["error_samples"] = samples[:10]
     return figures
 
 
@@ -305,14 +369,25 @@ def run_load(*, base: str, clients: int, seconds: float) -> dict:
     arguments=[
         ("--clients", {"type": int, "default": 50, "help": "concurrent clients"}),
         ("--seconds", {"type": float, "default": 60, "help": "duration of each phase"}),
+        (
+            "--think-ms",
+            {
+                "type": float,
+                "default": 1000,
+                "help": "a parent's mean pause between taps in the first phase (0: none)",
+            },
+        ),
         ("--workers", {"type": int, "default": 2, "help": "gunicorn worker processes"}),
         ("--threads", {"type": int, "default": 4, "help": "threads per gunicorn worker"}),
     ],
 )
-def load(*, clients: int, seconds: float, workers: int, threads: int) -> dict:
+def load(*, clients: int, seconds: float, think_ms: float, workers: int, threads: int) -> dict:
     seed_parent_family()
-    with gunicorn_server(workers=workers, threads=threads) as base:
-        figures = run_load(base=base, clients=clients, seconds=seconds)
+    with tempfile.TemporaryDirectory() as static_root:
+        env = production_env(static_root)
+        collect_static(env)
+        with gunicorn_server(workers=workers, threads=threads, env=env) as base:
+            figures = run_load(base=base, clients=clients, seconds=seconds, think_ms=think_ms)
     figures["workers"] = workers
     figures["threads"] = threads
     return figures

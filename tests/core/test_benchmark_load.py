@@ -20,19 +20,20 @@ def test_the_load_benchmark_is_registered_with_its_options():
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
-def test_a_short_load_run_reports_the_issue_figures_without_errors(monkeypatch, settings):
+def test_a_short_load_run_reports_the_issue_figures_without_errors(settings):
     # The gunicorn child checks passwords with the project's hashers, not the tests' fast one.
     settings.PASSWORD_HASHERS = global_settings.PASSWORD_HASHERS
-    monkeypatch.setenv("DEBUG", "1")  # gunicorn's child, as tests/conftest.py portal_server does
     # Transactional tests empty every table, the areas of the data migration included.
     importlib.import_module("apps.core.migrations.0002_load_areas").load_areas(apps, None)
 
-    figures = load(clients=2, seconds=2, workers=1, threads=2)
+    figures = load(clients=2, seconds=2, think_ms=100, workers=1, threads=2)
 
     assert set(figures) >= KEYS, figures
     assert figures["clients"] == 2
     assert figures["errors"] == 0, figures.get("error_samples")
     assert figures["healthz_errors"] == 0, figures.get("error_samples")
+    assert figures["saturated_errors"] == 0, figures.get("error_samples")
+    assert figures["saturated_rps"] > 0
     assert figures["requests"] > 0
     assert figures["rps"] > 0
     assert figures["healthz_rps"] > 0
