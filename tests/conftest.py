@@ -213,19 +213,23 @@ def portal_server(django_db_blocker):
 
 
 def _restore_reference_rows() -> None:
-    """Put back the reference rows the migrations loaded (areas, public holidays) if a flush
-    removed them."""
+    """Put back the reference rows the migrations loaded (areas, public holidays, statutory
+    floors) if a flush removed them."""
     from importlib import import_module
 
     from django.apps import apps as django_apps
 
     from apps.core.models import Area
     from apps.pilots.models import PublicHoliday
+    from apps.welfare.models import StatutoryFloor
 
     if not Area.objects.exists():
         import_module("apps.core.migrations.0002_load_areas").load_areas(django_apps, None)
     if not PublicHoliday.objects.exists():
         loader = import_module("apps.pilots.migrations.0003_load_public_holidays")
+        loader.load(django_apps, None)
+    if not StatutoryFloor.objects.exists():
+        loader = import_module("apps.welfare.migrations.0002_load_statutory_floors")
         loader.load(django_apps, None)
 
 

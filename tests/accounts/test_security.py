@@ -4,10 +4,12 @@ from datetime import timedelta
 from itertools import count
 
 import pytest
+from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from apps.accounts.middleware import RENEWED_AT
 from apps.accounts.models import LoginAttempt, Role
 from apps.accounts.services import user_set_active
 from tests.accounts.factories import PASSWORD, UserFactory
@@ -174,13 +176,42 @@ def test_sign_in_gives_the_session_a_new_id(client, ip):
     assert client.session.session_key != before
 
 
-def test_a_session_ends_after_thirty_idle_minutes(client, settings):
+def _session_row(client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_a_session_ends_after_thirty_idle_minutes(client):
     client.force_login(UserFactory())
 
     client.get("/")
 
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert 1790 <= client.session.get_expiry_age() <= 1800
+    left = _session_row(client).expire_date - timezone.now()
+    assert timedelta(minutes=29, seconds=50) <= left <= timedelta(minutes=30)
+
+
+def test_an_active_session_is_renewed_once_a_minute_not_on_every_request(client):
+    client.force_login(UserFactory())
+    client.get("/")
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - 30
+    session.save()
+    # Ten minutes left, as if the session had been idle for twenty.
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=10)
+    )
+
+    client.get("/")  # half a minute after the last renewal: not saved again
+    assert _session_row(client).expire_date - timezone.now() <= timedelta(minutes=10)
+
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - 61
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + timedelta(minutes=10)
+    )
+    client.get("/")  # more than a minute after: renewed to a full half hour
+
+    assert _session_row(client).expire_date - timezone.now() > timedelta(minutes=29)
 
 
 def test_a_session_ends_twelve_hours_after_sign_in_however_active(client):

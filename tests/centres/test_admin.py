@@ -92,10 +92,10 @@ def test_other_roles_cannot_open_the_centre_admin(client):
 @pytest.mark.parametrize(
     ("model", "expected"),
     [
-        ("centre", 11),
-        ("centreclass", 10),
-        ("caregiver", 10),
-        ("centreadmin", 10),
+        ("centre", 8),
+        ("centreclass", 7),
+        ("caregiver", 7),
+        ("centreadmin", 7),
     ],
 )
 def test_changelist_queries_do_not_grow_with_rows(staff_client, count_queries, model, expected):

@@ -9,6 +9,7 @@ from apps.employers.models import Employer
 from apps.welfare.demo import POWER_COMPANY_CREDIT_CODE, POWER_COMPANY_NAME
 from apps.welfare.models import CareClass, CollectiveContract, MotherRoom
 from apps.welfare.selectors import collective_contract_expiring_list
+from tests.areas import first_area
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_demo_reuses_the_power_company_by_its_credit_code(settings):
         credit_code=POWER_COMPANY_CREDIT_CODE,
         kind="enterprise",
         address="迁安市",
-        area_id=1,
+        area=first_area(),
         status="approved",
     )
 
