@@ -19,7 +19,7 @@ from apps.employers.selectors.programmes import member_for, programme_refusal
 
 from ..errors import AdmissionsCode, refuse
 from ..selectors.applications import application_list, enrolment_list, waiting_list
-from ..selectors.quotes import application_quote
+from ..selectors.quotes import application_offer
 from ..services import applications as services
 from ..services import offers
 from .serializers import (
@@ -146,7 +146,7 @@ class ApplicationQuoteApi(APIView):
             raise refuse("programme", refusal, code=AdmissionsCode.NOT_ELIGIBLE)
         if not params["programme"].centres.filter(pk=params["centre"].pk).exists():
             raise refuse("centre", _("This programme does not place children at this centre."))
-        quote = application_quote(
+        offer = application_offer(
             member=member,
             programme=params["programme"],
             centre=params["centre"],
@@ -154,11 +154,11 @@ class ApplicationQuoteApi(APIView):
             month=params["start_month"],
             child_id=child.pk if child else None,
         )
-        if quote is None:
+        if offer is None:
             raise refuse(
                 "age_class", _("The programme has no places for this age class at this centre.")
             )
-        return Response(quote)
+        return Response(offer.quote)
 
 
 class WaitingListApi(generics.ListAPIView):

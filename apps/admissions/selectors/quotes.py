@@ -83,24 +83,3 @@ def application_offer(
         quote, month=month, free_places=offer.free_places, several_prices=offer.several_prices
     )
     return QuotedOffer(figures, offer.agreement_ids)
-
-
-def application_quote(
-    *,
-    member: Member,
-    programme: Programme,
-    centre: Centre,
-    age_class: str,
-    month: date,
-    child_id: int | None = None,
-) -> dict | None:
-    """The month's quote for a place, or None when the programme offers none there."""
-    offer = application_offer(
-        member=member,
-        programme=programme,
-        centre=centre,
-        age_class=age_class,
-        month=month,
-        child_id=child_id,
-    )
-    return None if offer is None else offer.quote
