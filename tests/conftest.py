@@ -239,6 +239,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     from a run whose last test flushed it."""
     with django_db_blocker.unblock():
         _restore_reference_rows()
+    yield
+    # A thread of a live server or of a concurrency test can leave its connection open, and
+    # pytest-django's DROP DATABASE then fails, leaving the test database behind.
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.hookimpl(hookwrapper=True)
