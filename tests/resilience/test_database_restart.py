@@ -100,6 +100,14 @@ def _copy_test_database(cluster: Cluster, name: str) -> None:
     assert dump.wait() == 0
 
 
+def _child_ids(url: str) -> set[int]:
+    with psycopg2.connect(url) as connection, connection.cursor() as cursor:
+        cursor.execute("SELECT id FROM members_child")
+        ids = {row[0] for row in cursor.fetchall()}
+    connection.close()
+    return ids
+
+
 def _scalar(url: str, query: str) -> int:
     with psycopg2.connect(url) as connection, connection.cursor() as cursor:
         cursor.execute(query)
@@ -161,7 +169,10 @@ def test_a_database_restart_under_load_gives_503s_and_leaves_no_half_written_chi
     assert 503 in statuses
     assert statuses[-1] == 201  # serving again after the restart
     children = _scalar(url, "SELECT count(*) FROM members_child")
-    assert children == len(created)
+    assert set(created) <= _child_ids(url)
+    # A COMMIT the server made just as it shut down can lose its acknowledgement: that request
+    # answers 503 although its child is whole. No more children than such answers, then.
+    assert len(created) <= children <= len(created) + statuses.count(503)
     orphans = _scalar(
         url,
         "SELECT count(*) FROM members_child c WHERE NOT EXISTS "
