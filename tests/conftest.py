@@ -8,9 +8,11 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.accounts.models import Role
+from apps.core.management.commands.benchmark import database_url
 from tests.accounts.factories import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +32,15 @@ def _fast_password_hashing(settings):
 def _own_rate_limit_counters(settings):
     # Every test counts from zero, whatever ran before it or beside it on the same Redis.
     settings.RATELIMIT_KEY_PREFIX = f"ratelimit-test-{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def english(settings):
+    """Messages in their English source text, whatever translations the catalogue gains
+    (`pytest.mark.usefixtures("english")`)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -82,20 +93,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def database_url_for_tests() -> str:
-    """The URL of the test database pytest-django created, for subprocesses."""
-    from django.conf import settings
-
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}@{host}:{port}/{db['NAME']}"
-
-
 def subprocess_env(**overrides: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update({"DEBUG": "1", "DATABASE_URL": database_url_for_tests(), "PYTHONUNBUFFERED": "1"})
+    env.update({"DEBUG": "1", "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"})
     env.update(overrides)
     return env
 

@@ -35,7 +35,7 @@ from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from apps.core.management.commands.benchmark import benchmark
+from apps.core.management.commands.benchmark import benchmark, database_url
 
 ROOT = Path(settings.BASE_DIR)
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - the published demo password (apps.accounts.demo)
@@ -58,15 +58,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
 
 
 def production_env(static_root: str) -> dict[str, str]:
@@ -104,7 +95,7 @@ def gunicorn_server(*, workers: int, threads: int, env: dict[str, str] | None = 
     child_env = dict(os.environ)
     child_env.update(
         {
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "TRUST_X_FORWARDED_FOR": "1",
             "PYTHONUNBUFFERED": "1",
             "LOG_LEVEL": "WARNING",

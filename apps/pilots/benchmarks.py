@@ -17,15 +17,14 @@ import uuid
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Role, User
-from apps.core.management.commands.benchmark import benchmark
+from apps.core.management.commands.benchmark import benchmark, database_url
 from apps.core.models import Area
 from apps.employers.models import Employer
 
@@ -40,15 +39,6 @@ from .services import (
 DEFAULTS = {"units": 1000, "reviewers": 5, "seed": 2026}
 WORKER_READY_SECONDS = 60
 RESULT_TIMEOUT_SECONDS = 300
-
-
-def _database_url() -> str:
-    db = connection.settings_dict
-    credentials = quote(db.get("USER") or "postgres", safe="")
-    if db.get("PASSWORD"):
-        credentials += ":" + quote(db["PASSWORD"], safe="")
-    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
-    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
 def _build(units: int, reviewers: int, seed: int) -> EvaluationRound:
@@ -157,7 +147,7 @@ class _Worker:
 
         self.app, self.queue = app, queue
         self.node = f"bench-{uuid.uuid4().hex[:8]}@localhost"
-        env = {**os.environ, "DATABASE_URL": _database_url(), "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1"}
         celery = str(Path(sys.executable).parent / "celery")
         # The command line is built here from our own constants and a generated queue name.
         self.process = subprocess.Popen(  # noqa: S603

@@ -14,13 +14,12 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.admissions.models import Attendance, Enrolment
-from apps.core.management.commands.benchmark import benchmark
+from apps.core.management.commands.benchmark import benchmark, database_url
 
 from . import rules
 from .models import BankAccount, PayoutLine, PayoutRun
@@ -31,16 +30,6 @@ from .services.payouts import payout_run_start
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ALL_IDS = {"first_id": 0, "last_id": 2**62}
-
-
-def _database_url() -> str:
-    db = settings.DATABASES["default"]
-    auth = db.get("USER") or "postgres"
-    if db.get("PASSWORD"):
-        auth += f":{db['PASSWORD']}"
-    return (
-        f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{db['NAME']}"
-    )
 
 
 class Worker:
@@ -54,7 +43,7 @@ class Worker:
         command = [str(Path(sys.executable).parent / "celery"), "-A", "qianan_tuoyu", "worker"]
         command += ["-Q", self.queue, "-n", self.node, "--concurrency=1", "--loglevel=WARNING"]
         command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
-        env = {**os.environ, "DATABASE_URL": _database_url()}
+        env = {**os.environ, "DATABASE_URL": database_url()}
         self.process = subprocess.Popen(  # noqa: S603 - our own venv's celery, fixed arguments
             command,
             cwd=ROOT,

@@ -8,7 +8,6 @@ import pytest
 from django.conf import settings
 from django.contrib import admin
 from django.urls import NoReverseMatch, include, path, reverse
-from django.utils import translation
 
 from apps.admissions.api.attendance import urlpatterns as attendance_api
 from apps.admissions.api.privacy import urlpatterns as privacy_api
@@ -53,12 +52,11 @@ def test_support_urlconf_serves_every_attendance_and_privacy_route():
 
 
 @pytest.fixture
-def english(client, api_client):
-    """Messages in their English source text, whatever translations the catalogue gains."""
+def english(english, client, api_client):
+    """The project's `english` (tests/conftest.py), with the browsers' language switch on
+    English too."""
     for browser in (client, api_client):
         browser.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    with translation.override("en"):
-        yield
 
 
 # Builders

@@ -1,7 +1,6 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
 
 from tests.centres.factories import CentreAdminFactory, CentreFactory
 
@@ -33,13 +32,6 @@ def count_queries():
         return len(captured)
 
     return count
-
-
-@pytest.fixture
-def english():
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

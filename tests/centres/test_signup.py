@@ -6,7 +6,6 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
 
 from apps.centres.models import Centre, CentreAdmin, RegistrationStatus
 from apps.centres.services import centre_approve, centre_refuse
@@ -14,17 +13,10 @@ from apps.core.models import Area, Notice
 from apps.core.validators import make_credit_code
 from tests.centres.factories import CentreFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 User = get_user_model()
 PASSWORD = "Qa-centre-2026!"
 CREDIT_CODE = make_credit_code("52130283MJ0LXTY01")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def centre_form(**changes) -> dict:

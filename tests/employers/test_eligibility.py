@@ -3,7 +3,6 @@
 from datetime import date
 
 import pytest
-from django.utils import translation
 
 from apps.employers.models import Employment, Programme
 from apps.employers.selectors.programmes import programme_open_list, programme_refusal
@@ -13,15 +12,7 @@ from tests.employers.factories import EmployerFactory, EmploymentFactory
 from tests.employers.test_programme_factories import ProgrammeFactory, tenant
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 MARCH = date(2026, 3, 1)

@@ -4,7 +4,6 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.core.models import Notice
@@ -16,14 +15,7 @@ from tests.employers.factories import EmployerFactory, EmploymentFactory
 from tests.employers.roster_files import csv_upload, id_number, people, person
 from tests.members.factories import ChildFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
-from django.utils import translation
 
 from apps.core.models import AuditRecord
 from apps.employers.models import PlaceAgreement, Programme
@@ -13,15 +12,7 @@ from tests.centres.factories import CentreClassFactory, CentreFactory
 from tests.employers.factories import EmployerFactory
 from tests.employers.test_programme_factories import PlaceAgreementFactory, ProgrammeFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 MODELS = ["programme", "placeagreement"]

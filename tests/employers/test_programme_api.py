@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from apps.centres.models import Centre
 from tests.centres.factories import CentreClassFactory, CentreFactory
@@ -14,15 +13,7 @@ from tests.employers.test_programme_factories import PlaceAgreementFactory, Prog
 from tests.members.factories import ChildFactory
 from tests.members.helpers import login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 LIST = "/api/v1/programmes/"

@@ -5,7 +5,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from apps.core.models import AuditRecord
 from apps.employers.models import PlaceAgreement, Programme
@@ -20,15 +19,7 @@ from tests.employers.factories import EmployerFactory
 from tests.employers.test_programme_factories import PlaceAgreementFactory, ProgrammeFactory
 from tests.members.helpers import login
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 LIST = "/api/v1/programmes/"

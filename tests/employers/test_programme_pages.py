@@ -6,22 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from apps.employers.models import PlaceAgreement, Programme
 from tests.centres.factories import CentreAdminFactory, CentreClassFactory, CentreFactory
 from tests.employers.test_programme_factories import PlaceAgreementFactory, ProgrammeFactory
 from tests.members.factories import ChildFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 PARENT_PAGE = reverse("programmes:parent-list")

@@ -4,7 +4,6 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import translation
 
 from apps.core.models import AuditRecord, Notice
 from apps.employers.models import PlaceAgreement, Programme
@@ -18,15 +17,7 @@ from tests.employers.test_programme_factories import (
     tenant,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in their English source text, whatever translations the catalogue gains."""
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def terms(**overrides) -> dict:

@@ -3,7 +3,6 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from apps.core.models import Notice
 from apps.employers.models import Employment, RosterEntry, RosterImport
@@ -13,14 +12,7 @@ from tests.employers.roster_files import csv_upload, id_number, people, person
 from tests.members.factories import MemberFactory
 from tests.members.helpers import assert_queries_do_not_grow
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

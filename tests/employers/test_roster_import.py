@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.admissions.models import Application
 from apps.admissions.tasks import offers_expire_task
@@ -29,15 +29,7 @@ from tests.employers.roster_files import (
 )
 from tests.members.factories import MemberFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    # Messages are asserted in their English source text, whatever translations exist.
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def run(employer, upload, *, actor=None, mode="full") -> RosterImport:

@@ -5,7 +5,6 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
 
 from apps.centres.models import RegistrationStatus
 from apps.core.models import Area, AuditRecord, Notice
@@ -18,17 +17,10 @@ from apps.members.models import Member
 from tests.employers.factories import EmployerFactory
 from tests.employers.roster_files import csv_upload, id_number, person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 User = get_user_model()
 PASSWORD = "Qa-signup-2026!"
 CREDIT_CODE = make_credit_code("91130283MA0HDWL01")
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 def employer_form(**changes) -> dict:

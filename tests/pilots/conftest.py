@@ -1,5 +1,4 @@
 import pytest
-from django.utils import translation
 
 from tests.employers.factories import EmployerAdminFactory, EmployerFactory
 
@@ -17,11 +16,8 @@ def _private_storage(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def _english(settings):
-    # Messages in their English source text, whatever translations the catalogue gains.
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+def _english(english):
+    """Every pilots test reads messages in their English source text."""
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from decimal import Decimal
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.core.models import AuditRecord
@@ -19,16 +18,9 @@ from tests.members.factories import MemberFactory
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 from tests.subsidies.test_payout_support import URLCONF, account, attendance, compute, start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
 FULL = "6217000315000012345"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.subsidies.models import PayoutLine, PayoutRun
 from apps.subsidies.services import payout_calculation, payout_dispatch, payouts
@@ -14,15 +14,8 @@ from tests.members.factories import MemberFactory
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 from tests.subsidies.test_payout_support import URLCONF, account, attendance, compute, start
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF), pytest.mark.usefixtures("english")]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

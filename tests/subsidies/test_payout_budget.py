@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.db.models import Sum
-from django.utils import translation
 
 from apps.subsidies.models import Budget, PayoutLine, PayoutRun
 from apps.subsidies.services import payout_calculation, payout_dispatch, payouts
@@ -25,13 +24,7 @@ from tests.subsidies.test_payout_support import (
 D = Decimal
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
-
-
+pytestmark = pytest.mark.usefixtures("english")
 SEPTEMBER = date(2026, 9, 1)
 
 

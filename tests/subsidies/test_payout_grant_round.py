@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.core.spreadsheets import write_xlsx
@@ -15,16 +14,9 @@ from apps.subsidies.services import payout_bank, payouts
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 from tests.subsidies.test_payout_support import account, compute, start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
 SMALL_ACCOUNT, LARGE_ACCOUNT = "6217000315000011111", "6217000315000022222"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

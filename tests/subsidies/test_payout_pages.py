@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from apps.subsidies.models import PayoutLine, PayoutRun
@@ -17,15 +17,8 @@ from tests.members.factories import MemberFactory
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 from tests.subsidies.test_payout_support import URLCONF, account, attendance, compute, start
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF)]
+pytestmark = [pytest.mark.django_db, pytest.mark.urls(URLCONF), pytest.mark.usefixtures("english")]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from apps.admissions.models import Attendance
 from apps.core.models import AuditRecord
@@ -16,15 +16,8 @@ from tests.members.factories import MemberFactory
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 from tests.subsidies.test_payout_support import PERIOD, account, attendance, compute, start
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

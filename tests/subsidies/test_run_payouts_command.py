@@ -6,21 +6,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from apps.core.models import AuditRecord
 from apps.subsidies.models import PayoutRun
 from apps.subsidies.services import payout_dispatch
 from tests.subsidies.factories import BudgetFactory, ProgrammeFactory, SchemeFactory, enrol
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    settings.LANGUAGE_CODE = "en"
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 @pytest.fixture

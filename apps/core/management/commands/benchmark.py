@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.util import find_spec
+from urllib.parse import quote
 
 from django.apps import apps
 from django.conf import settings
@@ -58,6 +59,17 @@ def discover() -> dict[str, Benchmark]:
         if config.name.startswith("apps.") and find_spec(module) is not None:
             import_module(module)
     return REGISTRY
+
+
+def database_url() -> str:
+    """The URL of the database this process uses now (the throwaway one during a benchmark,
+    the test database in tests), for the processes it starts: workers, gunicorn."""
+    db = connections["default"].settings_dict
+    credentials = quote(db.get("USER") or "postgres", safe="")
+    if db.get("PASSWORD"):
+        credentials += ":" + quote(db["PASSWORD"], safe="")
+    host, port = db.get("HOST") or "127.0.0.1", db.get("PORT") or 5432
+    return f"postgres://{credentials}@{host}:{port}/{db['NAME']}"
 
 
 def peak_rss_mb() -> float:
