@@ -12,6 +12,7 @@ from rest_framework import serializers
 from apps.centres.models import AgeClass, Centre, CentreClass
 from apps.employers.models import Programme
 from apps.employers.pricing import format_month, parse_month
+from apps.employers.selectors.programmes import programme_and_centre
 from apps.members.models import Guardianship
 from apps.members.selectors import child_list
 
@@ -162,26 +163,6 @@ class ApplyingChildField(OwnChildField):
 LARGEST_ID = 2**63 - 1
 
 
-def programme_and_centre(programme_id: int, centre_id: int) -> tuple[Programme, Centre]:
-    """Both rows in one query when the centre is one of the programme's (the usual case); else
-    each on its own, to say which one is wrong. The programme comes with its lead employer,
-    most often the one confirming the applicant."""
-    link = (
-        Programme.centres.through.objects.select_related("programme__lead_employer", "centre")
-        .filter(programme_id=programme_id, centre_id=centre_id)
-        .first()
-    )
-    if link is not None:
-        return link.programme, link.centre
-    programme = Programme.objects.select_related("lead_employer").filter(pk=programme_id).first()
-    if programme is None:
-        raise serializers.ValidationError({"programme": [_("Choose a programme open to you.")]})
-    centre = Centre.objects.filter(pk=centre_id).first()
-    if centre is None:
-        raise serializers.ValidationError({"centre": [_("Choose a centre of the programme.")]})
-    return programme, centre
-
-
 class ApplicationInput(serializers.Serializer):
     child = ApplyingChildField()
     programme = serializers.IntegerField(
@@ -199,9 +180,14 @@ class ApplicationInput(serializers.Serializer):
     )
 
     def validate(self, attrs: dict) -> dict:
-        attrs["programme"], attrs["centre"] = programme_and_centre(
-            attrs["programme"], attrs["centre"]
+        programme, centre = programme_and_centre(
+            programme_id=attrs["programme"], centre_id=attrs["centre"]
         )
+        if programme is None:
+            raise serializers.ValidationError({"programme": [_("Choose a programme open to you.")]})
+        if centre is None:
+            raise serializers.ValidationError({"centre": [_("Choose a centre of the programme.")]})
+        attrs["programme"], attrs["centre"] = programme, centre
         return attrs
 
 

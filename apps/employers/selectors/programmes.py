@@ -125,6 +125,22 @@ def programme_visible_list(*, user, month: date | None = None) -> QuerySet[Progr
     return programme_list(user=user)
 
 
+def programme_and_centre(
+    *, programme_id: int, centre_id: int
+) -> tuple[Programme | None, Centre | None]:
+    """The programme (with its lead employer) and the centre, each None when missing: in one
+    query when the centre is one of the programme's (the usual case), else one each."""
+    link = (
+        Programme.centres.through.objects.select_related("programme__lead_employer", "centre")
+        .filter(programme_id=programme_id, centre_id=centre_id)
+        .first()
+    )
+    if link is not None:
+        return link.programme, link.centre
+    programme = Programme.objects.select_related("lead_employer").filter(pk=programme_id).first()
+    return programme, Centre.objects.filter(pk=centre_id).first()
+
+
 def programme_open_to(*, member: Member, programme_id: int, month: date) -> Exists:
     """An expression: the programme is open to `member` in `month`, for a caller's own query."""
     return Exists(programme_open_list(member=member, month=month).filter(pk=programme_id))
